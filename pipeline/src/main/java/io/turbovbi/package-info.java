@@ -1,0 +1,2 @@
+/** Structured Bayesian compression of neural networks with Turbo-VBI. */
+package io.turbovbi;
