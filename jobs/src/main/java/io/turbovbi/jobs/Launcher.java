@@ -1,7 +1,121 @@
 package io.turbovbi.jobs;
 
+import io.turbovbi.data.InvalidDataException;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+
+/** The command line of the project: {@code java -jar turbovbi.jar <command> ...}; run without arguments for help. */
 public final class Launcher {
+  static final int EXIT_FAILURE = 1;
+  static final int EXIT_USAGE = 2;
+
+  private static final String USAGE = """
+      usage: java -jar jobs/target/turbovbi.jar <command> [--conf FILE] [key=value ...] [options]
+
+      commands:
+        train       train and evaluate one network on a single JVM (--json: JSON lines)
+        benchmark   engine training throughput (--models lenet300,lenet5 --modes deterministic,variational
+                    --threads 1,2 --batch 128 --seconds 5 --json)
+        keys        list every configuration key with its default and meaning
+      """;
+
+  private Launcher() {}
+
   public static void main(String[] args) {
-    System.out.println("placeholder");
+    if (needsSingleThreadedBlas()) {
+      System.exit(relaunchWithSingleThreadedBlas(args));
+    }
+    System.exit(run(args));
+  }
+
+  /** Runs a command and returns the exit status; errors in the input are reported in one line, not a trace. */
+  static int run(String[] args) {
+    if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
+      System.out.print(USAGE);
+      return args.length == 0 ? EXIT_USAGE : 0;
+    }
+    List<String> rest = Arrays.asList(args).subList(1, args.length);
+    try {
+      switch (args[0]) {
+        case "train" -> {
+          Arguments parsed = Arguments.parse("train", rest, Set.of(), Set.of("json"));
+          Config config = Config.load(parsed.configFile, parsed.overrides);
+          DataSets data = new DataSets(config, new Configuration(), () -> {
+            throw new ConfigException("data.format = parquet needs Spark: use the compress job");
+          });
+          new TrainJob(config, data, System.out, parsed.flag("json")).run();
+        }
+        case "benchmark" -> {
+          Arguments parsed = Arguments.parse("benchmark", rest,
+              Set.of("models", "modes", "threads", "batch", "seconds"), Set.of("json"));
+          new EngineBenchmark(Integer.parseInt(parsed.option("batch", "128")),
+              Double.parseDouble(parsed.option("seconds", "5")), System.out, parsed.flag("json"))
+              .run(list(parsed.option("models", "lenet300,lenet5")),
+                  list(parsed.option("modes", "deterministic,variational")),
+                  list(parsed.option("threads", "1,2")).stream().map(Integer::parseInt).toList());
+        }
+        case "keys" -> ConfigKeys.all().values().forEach(key -> System.out.printf("%-22s %-10s %s (%s)%n",
+            key.name(), key.defaultValue() == null ? "-" : key.defaultValue(), key.description(),
+            key.requirement()));
+        default -> {
+          System.err.print("unknown command '" + args[0] + "'\n" + USAGE);
+          return EXIT_USAGE;
+        }
+      }
+      return 0;
+    } catch (ConfigException | NumberFormatException e) {
+      System.err.println("error: " + e.getMessage());
+      return EXIT_USAGE;
+    } catch (InvalidDataException e) {
+      System.err.println("error: " + e.getMessage());
+      return EXIT_FAILURE;
+    }
+  }
+
+  private static List<String> list(String commaSeparated) {
+    return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /**
+   * The engine runs its own threads, so a native BLAS must not start more; OpenBLAS reads its thread count from the
+   * environment only, hence the relaunch. Not done under spark-submit, where Spark owns the JVM.
+   */
+  private static boolean needsSingleThreadedBlas() {
+    return System.getenv("OPENBLAS_NUM_THREADS") == null && System.getProperty("spark.master") == null
+        && System.getenv("TURBOVBI_NO_RELAUNCH") == null;
+  }
+
+  private static int relaunchWithSingleThreadedBlas(String[] args) {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    String launchedAs = System.getProperty("sun.java.command", "");
+    String jar = launchedAs.split(" ")[0];
+    if (jar.endsWith(".jar")) {
+      command.add("-jar");
+      command.add(jar);
+    } else {
+      command.add("-cp");
+      command.add(System.getProperty("java.class.path"));
+      command.add(Launcher.class.getName());
+    }
+    command.addAll(Arrays.asList(args));
+    ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+    builder.environment().put("OPENBLAS_NUM_THREADS", "1");
+    try {
+      return builder.start().waitFor();
+    } catch (IOException e) {
+      System.err.println("warning: cannot relaunch with OPENBLAS_NUM_THREADS=1 (" + e.getMessage()
+          + "); continuing");
+      return run(args);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return EXIT_FAILURE;
+    }
   }
 }

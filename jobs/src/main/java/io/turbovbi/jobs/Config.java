@@ -1,0 +1,119 @@
+package io.turbovbi.jobs;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * A job's configuration: a properties file ({@code key = value}, {@code #} comments) with command-line overrides,
+ * checked against {@link ConfigKeys} when loaded, so that a typo or a value out of range fails at once with a
+ * message that names the key.
+ */
+public final class Config {
+  private final Map<String, String> values;
+
+  private Config(Map<String, String> values) {
+    this.values = values;
+  }
+
+  /** Reads the file (if any), applies the overrides, and checks every key and value. */
+  public static Config load(Path file, Map<String, String> overrides) {
+    Map<String, String> values = new LinkedHashMap<>();
+    if (file != null) {
+      Properties properties = new Properties();
+      try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        properties.load(reader);
+      } catch (NoSuchFileException e) {
+        throw new ConfigException("configuration file " + file + " does not exist");
+      } catch (IOException | IllegalArgumentException e) {
+        throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
+      }
+      properties.stringPropertyNames().stream().sorted()
+          .forEach(name -> values.put(name, properties.getProperty(name).trim()));
+    }
+    overrides.forEach((name, value) -> values.put(name, value.trim()));
+    for (Map.Entry<String, String> entry : values.entrySet()) {
+      ConfigKey key = ConfigKeys.all().get(entry.getKey());
+      if (key == null) {
+        throw new ConfigException("unknown configuration key '" + entry.getKey() + "'" + suggestion(entry.getKey()));
+      }
+      if (!key.check().test(entry.getValue())) {
+        throw new ConfigException(key.name() + " must be " + key.requirement() + ", got '" + entry.getValue() + "'");
+      }
+    }
+    return new Config(values);
+  }
+
+  private static String suggestion(String unknown) {
+    return ConfigKeys.all().keySet().stream()
+        .min(Comparator.comparingInt(known -> editDistance(unknown, known)))
+        .filter(best -> editDistance(unknown, best) <= Math.max(2, unknown.length() / 3))
+        .map(best -> " (did you mean '" + best + "'?)")
+        .orElse("");
+  }
+
+  static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
+  /** The value of a key, or its default; null when neither is set. */
+  public String text(ConfigKey key) {
+    return values.getOrDefault(key.name(), key.defaultValue());
+  }
+
+  /** The value of a key that must be set (directly or by default). */
+  public String required(ConfigKey key) {
+    String value = text(key);
+    if (value == null || value.isEmpty()) {
+      throw new ConfigException(key.name() + " must be set (" + key.description() + ")");
+    }
+    return value;
+  }
+
+  public boolean isSet(ConfigKey key) {
+    return values.containsKey(key.name());
+  }
+
+  public int integer(ConfigKey key) {
+    return Math.toIntExact(Long.parseLong(required(key)));
+  }
+
+  public long longValue(ConfigKey key) {
+    return Long.parseLong(required(key));
+  }
+
+  public double real(ConfigKey key) {
+    return Double.parseDouble(required(key));
+  }
+
+  public boolean flag(ConfigKey key) {
+    return Boolean.parseBoolean(required(key));
+  }
+
+  /** Every key explicitly set, for the record of a run. */
+  public Map<String, String> explicitValues() {
+    return Map.copyOf(values);
+  }
+}

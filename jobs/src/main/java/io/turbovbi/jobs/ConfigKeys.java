@@ -1,0 +1,82 @@
+package io.turbovbi.jobs;
+
+import static io.turbovbi.jobs.ConfigKey.choice;
+import static io.turbovbi.jobs.ConfigKey.flag;
+import static io.turbovbi.jobs.ConfigKey.integer;
+import static io.turbovbi.jobs.ConfigKey.real;
+import static io.turbovbi.jobs.ConfigKey.text;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every configuration key the jobs read, in the order the README lists them. */
+public final class ConfigKeys {
+  private static final double INF = Double.POSITIVE_INFINITY;
+
+  public static final ConfigKey NETWORK = text("network", "lenet5",
+      "network: a preset (lenet300, lenet5) or a layer list such as `conv(20,5) relu maxpool(2) flatten dense(10)`");
+  public static final ConfigKey SEED = integer("seed", "1", "seed of every random choice of the run", 0,
+      Long.MAX_VALUE);
+  public static final ConfigKey THREADS = integer("threads", "0",
+      "threads of the single-JVM trainer (0: one per core)", 0, 1024);
+
+  public static final ConfigKey DATA_FORMAT = choice("data.format", "builtin",
+      "where the data comes from: the built-in Fashion-MNIST sample, IDX files, LibSVM text or Parquet",
+      List.of("builtin", "idx", "libsvm", "parquet"));
+  public static final ConfigKey DATA_TRAIN = text("data.train", null,
+      "training data: path (local or hdfs://) of the IDX images file, LibSVM file/folder or Parquet folder");
+  public static final ConfigKey DATA_TRAIN_LABELS = text("data.train.labels", null,
+      "IDX only: path of the training labels file");
+  public static final ConfigKey DATA_TEST = text("data.test", null, "test data, as data.train");
+  public static final ConfigKey DATA_TEST_LABELS = text("data.test.labels", null,
+      "IDX only: path of the test labels file");
+  public static final ConfigKey DATA_SHAPE = text("data.shape", "1x28x28",
+      "shape of one sample, channels x height x width");
+  public static final ConfigKey DATA_CLASSES = integer("data.classes", "10", "number of classes", 2, 1_000_000);
+  public static final ConfigKey DATA_VALIDATION = integer("data.validation", "1000",
+      "samples carved from the training data (seeded shuffle) for validation; all tuning uses them", 0,
+      Integer.MAX_VALUE);
+
+  public static final ConfigKey TRAIN_EPOCHS = integer("train.epochs", "5", "training epochs", 1, 1_000_000);
+  public static final ConfigKey TRAIN_BATCH = integer("train.batch", "128", "mini-batch size", 1, 1_000_000);
+  public static final ConfigKey TRAIN_OPTIMIZER = choice("train.optimizer", "adam", "optimiser",
+      List.of("adam", "sgd"));
+  public static final ConfigKey TRAIN_LR = real("train.lr", "0.001", "learning rate of weights and biases", 0, true,
+      INF, true);
+  public static final ConfigKey TRAIN_MOMENTUM = real("train.momentum", "0.9", "momentum of sgd", 0, false, 1,
+      true);
+  public static final ConfigKey TRAIN_VARIATIONAL = flag("train.variational", "false",
+      "train job: train the variational network (Gaussian posterior per weight) instead of the deterministic one");
+
+  public static final ConfigKey LOGVAR_INIT = real("bayes.logvar.init", "-10",
+      "initial log-variance of every weight's posterior", -INF, true, INF, true);
+  public static final ConfigKey LOGVAR_CAP = real("bayes.logvar.cap", "-8",
+      "upper cap on log-variances (without it sigma^2 grows and nothing is pruned)", -INF, true, INF, true);
+  public static final ConfigKey LOGVAR_LR = real("bayes.logvar.lr", "0.001", "learning rate of the log-variances",
+      0, false, INF, true);
+  public static final ConfigKey PRIOR_PRECISION = real("bayes.precision", "1",
+      "train job: prior precision E[rho] of every weight when a variational net is trained without Turbo-VBI", 0,
+      true, INF, true);
+
+  private static final Map<String, ConfigKey> ALL = index(NETWORK, SEED, THREADS, DATA_FORMAT, DATA_TRAIN,
+      DATA_TRAIN_LABELS, DATA_TEST, DATA_TEST_LABELS, DATA_SHAPE, DATA_CLASSES, DATA_VALIDATION, TRAIN_EPOCHS,
+      TRAIN_BATCH, TRAIN_OPTIMIZER, TRAIN_LR, TRAIN_MOMENTUM, TRAIN_VARIATIONAL, LOGVAR_INIT, LOGVAR_CAP, LOGVAR_LR,
+      PRIOR_PRECISION);
+
+  private ConfigKeys() {}
+
+  private static Map<String, ConfigKey> index(ConfigKey... keys) {
+    Map<String, ConfigKey> map = new LinkedHashMap<>();
+    for (ConfigKey key : keys) {
+      if (map.put(key.name(), key) != null) {
+        throw new IllegalStateException("duplicate key " + key.name());
+      }
+    }
+    return map;
+  }
+
+  public static Map<String, ConfigKey> all() {
+    return ALL;
+  }
+}

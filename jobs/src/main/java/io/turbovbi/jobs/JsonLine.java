@@ -1,0 +1,64 @@
+package io.turbovbi.jobs;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** One JSON object on one line, built field by field in insertion order. */
+public final class JsonLine {
+  private final Map<String, Object> fields = new LinkedHashMap<>();
+
+  public JsonLine put(String name, Object value) {
+    fields.put(name, value);
+    return this;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder out = new StringBuilder("{");
+    for (Map.Entry<String, Object> field : fields.entrySet()) {
+      if (out.length() > 1) {
+        out.append(", ");
+      }
+      quote(field.getKey(), out);
+      out.append(": ");
+      value(field.getValue(), out);
+    }
+    return out.append('}').toString();
+  }
+
+  private static void value(Object value, StringBuilder out) {
+    if (value == null) {
+      out.append("null");
+    } else if (value instanceof Double || value instanceof Float) {
+      double d = ((Number) value).doubleValue();
+      out.append(Double.isFinite(d) ? String.format(Locale.ROOT, "%.6g", d).replaceFirst("\\.?0+(e|$)", "$1")
+          : "null");
+    } else if (value instanceof Number || value instanceof Boolean) {
+      out.append(value);
+    } else {
+      quote(value.toString(), out);
+    }
+  }
+
+  private static void quote(String text, StringBuilder out) {
+    out.append('"');
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    out.append('"');
+  }
+}

@@ -1,0 +1,111 @@
+package io.turbovbi.nn;
+
+/**
+ * Unfolds convolution patches of a channel-major batch ({@code C x n x H x W}) into a matrix
+ * {@code [C*k*k] x [n*outH*outW]}, so that a convolution over the batch is one matrix product, and folds gradients
+ * back.
+ */
+public final class Im2Col {
+  private Im2Col() {}
+
+  public static void unfold(ConvGeometry g, float[] input, int n, float[] columns) {
+    int k = g.kernel();
+    int outH = g.outHeight();
+    int outW = g.outWidth();
+    int inH = g.inHeight();
+    int inW = g.inWidth();
+    int stride = g.stride();
+    int pad = g.padding();
+    int width = n * outH * outW;
+    for (int c = 0; c < g.inChannels(); c++) {
+      for (int ky = 0; ky < k; ky++) {
+        for (int kx = 0; kx < k; kx++) {
+          int row = ((c * k + ky) * k + kx) * width;
+          for (int s = 0; s < n; s++) {
+            int plane = (c * n + s) * inH * inW;
+            int out = row + s * outH * outW;
+            for (int oy = 0; oy < outH; oy++) {
+              int y = oy * stride - pad + ky;
+              int dst = out + oy * outW;
+              if (y < 0 || y >= inH) {
+                java.util.Arrays.fill(columns, dst, dst + outW, 0f);
+                continue;
+              }
+              int src = plane + y * inW;
+              if (stride == 1) {
+                copyRowStride1(input, src, kx - pad, inW, columns, dst, outW);
+              } else {
+                for (int ox = 0; ox < outW; ox++) {
+                  int x = ox * stride - pad + kx;
+                  columns[dst + ox] = x >= 0 && x < inW ? input[src + x] : 0f;
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static void copyRowStride1(float[] input, int rowStart, int shift, int inW, float[] columns, int dst,
+                                     int outW) {
+    int first = Math.max(0, -shift);
+    int last = Math.min(outW, inW - shift);
+    for (int ox = 0; ox < first; ox++) {
+      columns[dst + ox] = 0f;
+    }
+    if (last > first) {
+      System.arraycopy(input, rowStart + first + shift, columns, dst + first, last - first);
+    }
+    for (int ox = Math.max(first, last); ox < outW; ox++) {
+      columns[dst + ox] = 0f;
+    }
+  }
+
+  /** Adds the column gradients back onto the input positions they were copied from ({@code gradInput} += ...). */
+  public static void fold(ConvGeometry g, float[] gradColumns, int n, float[] gradInput) {
+    int k = g.kernel();
+    int outH = g.outHeight();
+    int outW = g.outWidth();
+    int inH = g.inHeight();
+    int inW = g.inWidth();
+    int stride = g.stride();
+    int pad = g.padding();
+    int width = n * outH * outW;
+    for (int c = 0; c < g.inChannels(); c++) {
+      for (int ky = 0; ky < k; ky++) {
+        for (int kx = 0; kx < k; kx++) {
+          int row = ((c * k + ky) * k + kx) * width;
+          for (int s = 0; s < n; s++) {
+            int plane = (c * n + s) * inH * inW;
+            int out = row + s * outH * outW;
+            for (int oy = 0; oy < outH; oy++) {
+              int y = oy * stride - pad + ky;
+              if (y < 0 || y >= inH) {
+                continue;
+              }
+              int src = out + oy * outW;
+              int dst = plane + y * inW;
+              int oxStart = Math.max(0, ceilDiv(pad - kx, stride));
+              int oxEnd = Math.min(outW, ceilDiv(inW + pad - kx, stride));
+              if (stride == 1) {
+                int shift = dst - pad + kx;
+                for (int ox = oxStart; ox < oxEnd; ox++) {
+                  gradInput[shift + ox] += gradColumns[src + ox];
+                }
+              } else {
+                for (int ox = oxStart; ox < oxEnd; ox++) {
+                  gradInput[dst + ox * stride - pad + kx] += gradColumns[src + ox];
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static int ceilDiv(int a, int b) {
+    return -Math.floorDiv(-a, b);
+  }
+}

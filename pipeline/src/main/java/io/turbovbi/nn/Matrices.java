@@ -1,0 +1,50 @@
+package io.turbovbi.nn;
+
+import java.util.Arrays;
+
+/** Batch products and reductions shared by the deterministic and the variational layers. */
+public final class Matrices {
+  private Matrices() {}
+
+  /** output = input W^T + bias for n rows; W is {@code [out x in]} at weightOffset, bias at biasOffset. */
+  public static void denseAffine(float[] params, int weightOffset, int biasOffset, float[] input, int n, int in,
+                                 int out, float[] output) {
+    for (int s = 0; s < n; s++) {
+      System.arraycopy(params, biasOffset, output, s * out, out);
+    }
+    Blas.gemm(false, true, n, out, in, 1f, input, 0, params, weightOffset, 1f, output, 0);
+  }
+
+  /** output[o][s*P + p] = bias[o] + sum_r W[o][r] columns[r][s*P + p], for a channel-major batch of n. */
+  public static void convAffine(ConvGeometry g, float[] params, int weightOffset, int biasOffset, float[] columns,
+                                int n, float[] output) {
+    int width = n * g.outPlane();
+    for (int o = 0; o < g.outChannels(); o++) {
+      Arrays.fill(output, o * width, (o + 1) * width, params[biasOffset + o]);
+    }
+    Blas.gemm(false, false, g.outChannels(), width, g.patchSize(), 1f, params, weightOffset, columns, 0, 1f,
+        output, 0);
+  }
+
+  /** target[j] += sum over rows s of matrix[s][j]. */
+  public static void addColumnSums(float[] matrix, int rows, int cols, float[] target, int targetOffset) {
+    for (int s = 0; s < rows; s++) {
+      int row = s * cols;
+      for (int j = 0; j < cols; j++) {
+        target[targetOffset + j] += matrix[row + j];
+      }
+    }
+  }
+
+  /** target[o] += sum of row o of a {@code rows x width} matrix. */
+  public static void addRowSums(float[] matrix, int rows, int width, float[] target, int targetOffset) {
+    for (int o = 0; o < rows; o++) {
+      double sum = 0;
+      int start = o * width;
+      for (int j = 0; j < width; j++) {
+        sum += matrix[start + j];
+      }
+      target[targetOffset + o] += (float) sum;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.turbovbi.nn;
+
+import java.util.List;
+
+/** Stochastic gradient descent with (heavy-ball) momentum and a learning rate per parameter block. */
+public final class SgdMomentum implements Optimizer {
+  private final List<ParamBlock> blocks;
+  private final float[] rates;
+  private final float momentum;
+  private final float[] velocity;
+
+  public SgdMomentum(Network network, double learningRate, double logvarLearningRate, double momentum) {
+    if (!(learningRate > 0) || !(logvarLearningRate >= 0) || !(momentum >= 0 && momentum < 1)) {
+      throw new IllegalArgumentException("invalid SGD settings: lr " + learningRate + ", logvar lr "
+          + logvarLearningRate + ", momentum " + momentum);
+    }
+    this.blocks = network.blocks();
+    this.rates = Optimizer.blockRates(network, learningRate, logvarLearningRate);
+    this.momentum = (float) momentum;
+    this.velocity = new float[network.parameterCount()];
+  }
+
+  @Override
+  public void step(float[] params, float[] gradients) {
+    for (int b = 0; b < rates.length; b++) {
+      ParamBlock block = blocks.get(b);
+      float rate = rates[b];
+      for (int i = block.offset(); i < block.end(); i++) {
+        float v = momentum * velocity[i] + gradients[i];
+        velocity[i] = v;
+        params[i] -= rate * v;
+      }
+    }
+  }
+}
