@@ -35,7 +35,7 @@ public final class ConfigKeys {
       "shape of one sample, channels x height x width");
   public static final ConfigKey DATA_CLASSES = integer("data.classes", "10", "number of classes", 2, 1_000_000);
   public static final ConfigKey DATA_VALIDATION = integer("data.validation", "1000",
-      "samples carved from the training data (seeded shuffle) for validation; all tuning uses them", 0,
+      "samples carved from the training data (seeded shuffle) for validation; all tuning uses them", 1,
       Integer.MAX_VALUE);
 
   public static final ConfigKey TRAIN_EPOCHS = integer("train.epochs", "5", "training epochs", 1, 1_000_000);

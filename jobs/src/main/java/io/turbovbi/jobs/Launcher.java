@@ -1,6 +1,5 @@
 package io.turbovbi.jobs;
 
-import io.turbovbi.data.InvalidDataException;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -71,7 +70,8 @@ public final class Launcher {
     } catch (ConfigException | NumberFormatException e) {
       System.err.println("error: " + e.getMessage());
       return EXIT_USAGE;
-    } catch (InvalidDataException e) {
+    } catch (IllegalArgumentException e) {
+      // Bad data or settings found while running (InvalidDataException among them): the message says what.
       System.err.println("error: " + e.getMessage());
       return EXIT_FAILURE;
     }

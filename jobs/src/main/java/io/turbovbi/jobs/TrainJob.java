@@ -58,8 +58,7 @@ final class TrainJob {
       int epochs = config.integer(ConfigKeys.TRAIN_EPOCHS);
       for (int epoch = 0; epoch < epochs; epoch++) {
         Trainer.EpochResult result = trainer.epoch(params, train.features(), train.labels(), epoch);
-        double validationAccuracy = validation.size() == 0 ? Double.NaN
-            : accuracy(engine, params, validation);
+        double validationAccuracy = accuracy(engine, params, validation);
         report(String.format(Locale.ROOT,
                 "epoch %d/%d  loss %.4f  train acc %.4f  validation acc %.4f  %.1f s  %,.0f samples/s",
                 epoch + 1, epochs, result.meanLoss(), result.accuracy(), validationAccuracy, result.seconds(),

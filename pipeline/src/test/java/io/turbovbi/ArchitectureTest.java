@@ -1,0 +1,69 @@
+package io.turbovbi;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** DESIGN.md section 4: one package per concept, with dependencies that point one way. */
+class ArchitectureTest {
+  private static final List<String> PACKAGES = List.of("data", "nn", "bayes", "prior", "mrf", "turbo", "compress",
+      "spark", "report");
+
+  /** The project packages each package may use; anything else in the project is forbidden to it. */
+  private static final Map<String, Set<String>> ALLOWED = Map.of(
+      "data", Set.of(),
+      "nn", Set.of(),
+      "bayes", Set.of("nn"),
+      "prior", Set.of(),
+      "mrf", Set.of(),
+      "turbo", Set.of("prior", "mrf", "bayes", "nn", "data"),
+      "compress", Set.of("turbo", "prior", "mrf", "bayes", "nn", "data"),
+      "spark", Set.of("compress", "turbo", "prior", "mrf", "bayes", "nn", "data"),
+      "report", Set.of("compress", "turbo", "prior", "mrf", "bayes", "nn", "data"));
+
+  /** Packages whose code must run anywhere, with no Spark: the engine and the algorithm. */
+  private static final List<String> SPARK_FREE = List.of("nn", "bayes", "prior", "mrf", "turbo", "compress");
+
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importMainClasses() {
+    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("io.turbovbi");
+  }
+
+  @Test
+  void packagesDependOnlyOnThePackagesBelowThem() {
+    for (String pkg : PACKAGES) {
+      String[] forbidden = PACKAGES.stream().filter(other -> !other.equals(pkg) && !ALLOWED.get(pkg).contains(other))
+          .map(other -> "io.turbovbi." + other + "..").toArray(String[]::new);
+      noClasses().that().resideInAPackage("io.turbovbi." + pkg + "..")
+          .should().dependOnClassesThat().resideInAnyPackage(forbidden)
+          .allowEmptyShould(true)
+          .check(classes);
+    }
+  }
+
+  @Test
+  void engineAndAlgorithmKnowNothingOfSpark() {
+    for (String pkg : SPARK_FREE) {
+      noClasses().that().resideInAPackage("io.turbovbi." + pkg + "..")
+          .should().dependOnClassesThat().resideInAPackage("org.apache.spark..")
+          .allowEmptyShould(true)
+          .check(classes);
+    }
+  }
+
+  @Test
+  void theLibraryHasNoMainMethods() {
+    noMethods().should().haveName("main").because("entry points belong to the jobs module").check(classes);
+  }
+}
