@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -110,6 +111,25 @@ public final class Config {
 
   public boolean flag(ConfigKey key) {
     return Boolean.parseBoolean(required(key));
+  }
+
+  /** The per-layer values of a list key: one value for every layer, or exactly one per layer. */
+  public String[] perLayer(ConfigKey key, int layers) {
+    String[] parts = required(key).split(",");
+    if (parts.length == 1) {
+      String[] all = new String[layers];
+      Arrays.fill(all, parts[0].trim());
+      return all;
+    }
+    if (parts.length != layers) {
+      throw new ConfigException(key.name() + " lists " + parts.length + " values but the network has " + layers
+          + " weight layers");
+    }
+    return Arrays.stream(parts).map(String::trim).toArray(String[]::new);
+  }
+
+  public double[] realsPerLayer(ConfigKey key, int layers) {
+    return Arrays.stream(perLayer(key, layers)).mapToDouble(Double::parseDouble).toArray();
   }
 
   /** Every key explicitly set, for the record of a run. */

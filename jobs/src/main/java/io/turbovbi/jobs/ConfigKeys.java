@@ -1,9 +1,11 @@
 package io.turbovbi.jobs;
 
 import static io.turbovbi.jobs.ConfigKey.choice;
+import static io.turbovbi.jobs.ConfigKey.choices;
 import static io.turbovbi.jobs.ConfigKey.flag;
 import static io.turbovbi.jobs.ConfigKey.integer;
 import static io.turbovbi.jobs.ConfigKey.real;
+import static io.turbovbi.jobs.ConfigKey.reals;
 import static io.turbovbi.jobs.ConfigKey.text;
 
 import java.util.LinkedHashMap;
@@ -59,10 +61,60 @@ public final class ConfigKeys {
       "train job: prior precision E[rho] of every weight when a variational net is trained without Turbo-VBI", 0,
       true, INF, true);
 
+  public static final ConfigKey FACTORISATION = choice("turbo.factorisation", "collapsed",
+      "Module A: collapsed q(rho | s) (default) or the paper's mean-field form (ablation)",
+      List.of("collapsed", "meanfield"));
+  public static final ConfigKey WARMUP_PRIOR = choice("turbo.warmup.prior", "active",
+      "precision of the warm-up w-step: the active prior a/b, or DESIGN's prior mixture (which left nothing active "
+          + "on LeNet)", List.of("active", "mixture"));
+  public static final ConfigKey WARMUP_EPOCHS = integer("turbo.warmup.epochs", "2",
+      "w-step epochs before the first Module B call", 0, 1_000_000);
+  public static final ConfigKey TURBO_EPOCHS = integer("turbo.epochs", "1", "w-step epochs per outer iteration", 1,
+      1_000_000);
+  public static final ConfigKey TURBO_ITERATIONS = integer("turbo.iterations", "6",
+      "T_max, the most outer iterations; with the target compression, the knob that trades size for accuracy", 0,
+      1_000_000);
+  public static final ConfigKey TURBO_TOLERANCE = real("turbo.tolerance", "0",
+      "stop when the relative changes of pit and mu both fall below this (0: never)", 0, false, INF, true);
+  public static final ConfigKey TURBO_TARGET = real("turbo.target.compression", "0",
+      "stop once all weights / active weights reaches this (0: never)", 0, false, INF, true);
+
+  public static final ConfigKey PRIOR_A = reals("prior.a", "1", "shape a of the active precision prior Ga(a, b)", 0,
+      true, INF, true);
+  public static final ConfigKey PRIOR_B = reals("prior.b", "1", "rate b of the active precision prior", 0, true, INF,
+      true);
+  public static final ConfigKey PRIOR_ABAR = reals("prior.abar", "1",
+      "shape abar of the inactive precision prior Ga(abar, bbar)", 0, true, INF, true);
+  public static final ConfigKey PRIOR_BBAR = reals("prior.bbar", "1e-4",
+      "rate bbar of the inactive precision prior (smaller: weights must be larger to stay active)", 0, true, INF,
+      true);
+
+  public static final ConfigKey MRF_MODE = choices("mrf.mode", "rows",
+      "support prior: grid (row and column chains, loopy BP), rows (one chain per neuron, exact) or iid (Module B off)",
+      List.of("grid", "rows", "iid"));
+  public static final ConfigKey MRF_ROW_P01 = reals("mrf.row.p01", "0.2",
+      "row chains: P(next active | inactive); small p01 and p10 make long runs", 0, true, 1, true);
+  public static final ConfigKey MRF_ROW_P10 = reals("mrf.row.p10", "0.5", "row chains: P(next inactive | active)", 0,
+      true, 1, true);
+  public static final ConfigKey MRF_COL_P01 = reals("mrf.col.p01", "0.2", "column chains (grid mode): P(1 | 0)", 0,
+      true, 1, true);
+  public static final ConfigKey MRF_COL_P10 = reals("mrf.col.p10", "0.5", "column chains (grid mode): P(0 | 1)", 0,
+      true, 1, true);
+  public static final ConfigKey MRF_DAMPING = real("mrf.damping", "0.5",
+      "loopy BP damping: the share of the old message kept", 0, false, 1, true);
+  public static final ConfigKey MRF_SWEEPS = integer("mrf.sweeps", "100", "loopy BP: most sweeps per Module B call",
+      1, 1_000_000);
+  public static final ConfigKey MRF_TOLERANCE = real("mrf.tolerance", "1e-4",
+      "loopy BP: stop when no message changes by more than this", 0, true, INF, true);
+  public static final ConfigKey MRF_SCHEDULE = choice("mrf.schedule", "flooding",
+      "loopy BP schedule: flooding (all messages at once) or sequential", List.of("flooding", "sequential"));
+
   private static final Map<String, ConfigKey> ALL = index(NETWORK, SEED, THREADS, DATA_FORMAT, DATA_TRAIN,
       DATA_TRAIN_LABELS, DATA_TEST, DATA_TEST_LABELS, DATA_SHAPE, DATA_CLASSES, DATA_VALIDATION, TRAIN_EPOCHS,
       TRAIN_BATCH, TRAIN_OPTIMIZER, TRAIN_LR, TRAIN_MOMENTUM, TRAIN_VARIATIONAL, LOGVAR_INIT, LOGVAR_CAP, LOGVAR_LR,
-      PRIOR_PRECISION);
+      PRIOR_PRECISION, FACTORISATION, WARMUP_PRIOR, WARMUP_EPOCHS, TURBO_EPOCHS, TURBO_ITERATIONS, TURBO_TOLERANCE,
+      TURBO_TARGET, PRIOR_A, PRIOR_B, PRIOR_ABAR, PRIOR_BBAR, MRF_MODE, MRF_ROW_P01, MRF_ROW_P10, MRF_COL_P01,
+      MRF_COL_P10, MRF_DAMPING, MRF_SWEEPS, MRF_TOLERANCE, MRF_SCHEDULE);
 
   private ConfigKeys() {}
 

@@ -18,6 +18,7 @@ public final class Launcher {
 
       commands:
         train       train and evaluate one network on a single JVM (--json: JSON lines)
+        turbo       Turbo-VBI on a single JVM: prints the history and the masked network's accuracy
         benchmark   engine training throughput (--models lenet300,lenet5 --modes deterministic,variational
                     --threads 1,2 --batch 128 --seconds 5 --json)
         keys        list every configuration key with its default and meaning
@@ -44,10 +45,12 @@ public final class Launcher {
         case "train" -> {
           Arguments parsed = Arguments.parse("train", rest, Set.of(), Set.of("json"));
           Config config = Config.load(parsed.configFile, parsed.overrides);
-          DataSets data = new DataSets(config, new Configuration(), () -> {
-            throw new ConfigException("data.format = parquet needs Spark: use the compress job");
-          });
-          new TrainJob(config, data, System.out, parsed.flag("json")).run();
+          new TrainJob(config, localData(config), System.out, parsed.flag("json")).run();
+        }
+        case "turbo" -> {
+          Arguments parsed = Arguments.parse("turbo", rest, Set.of(), Set.of("json"));
+          Config config = Config.load(parsed.configFile, parsed.overrides);
+          new TurboJob(config, localData(config), System.out, parsed.flag("json")).run();
         }
         case "benchmark" -> {
           Arguments parsed = Arguments.parse("benchmark", rest,
@@ -75,6 +78,13 @@ public final class Launcher {
       System.err.println("error: " + e.getMessage());
       return EXIT_FAILURE;
     }
+  }
+
+  /** Data for the single-JVM commands: files through Hadoop's local or HDFS file systems, no Spark. */
+  private static DataSets localData(Config config) {
+    return new DataSets(config, new Configuration(), () -> {
+      throw new ConfigException("data.format = parquet needs Spark: use the compress job");
+    });
   }
 
   private static List<String> list(String commaSeparated) {

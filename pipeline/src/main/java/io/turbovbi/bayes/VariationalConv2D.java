@@ -8,6 +8,7 @@ import io.turbovbi.nn.Layer;
 import io.turbovbi.nn.Matrices;
 import io.turbovbi.nn.ParamKind;
 import io.turbovbi.nn.Pass;
+import io.turbovbi.nn.WeightShape;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -87,6 +88,11 @@ public final class VariationalConv2D implements Layer {
     int weights = geometry.weightCount();
     return List.of(new Slot(ParamKind.WEIGHT, weights), new Slot(ParamKind.LOGVAR, weights),
         new Slot(ParamKind.BIAS, geometry.outChannels()));
+  }
+
+  @Override
+  public WeightShape weightShape() {
+    return new WeightShape(geometry.outChannels(), geometry.inChannels(), geometry.kernel());
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.turbovbi.nn.Initialisation;
 import io.turbovbi.nn.Layer;
 import io.turbovbi.nn.Matrices;
 import io.turbovbi.nn.Pass;
+import io.turbovbi.nn.WeightShape;
 import io.turbovbi.nn.ParamKind;
 import java.util.Arrays;
 import java.util.List;
@@ -78,6 +79,11 @@ public final class VariationalDense implements Layer {
   public List<Slot> parameters() {
     return List.of(new Slot(ParamKind.WEIGHT, in * out), new Slot(ParamKind.LOGVAR, in * out),
         new Slot(ParamKind.BIAS, out));
+  }
+
+  @Override
+  public WeightShape weightShape() {
+    return WeightShape.dense(out, in);
   }
 
   @Override

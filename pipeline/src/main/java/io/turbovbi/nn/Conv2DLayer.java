@@ -64,6 +64,11 @@ public final class Conv2DLayer implements Layer {
   }
 
   @Override
+  public WeightShape weightShape() {
+    return new WeightShape(geometry.outChannels(), geometry.inChannels(), geometry.kernel());
+  }
+
+  @Override
   public void initialise(float[] params, int offset, RandomGenerator random) {
     int k2 = geometry.kernel() * geometry.kernel();
     initialisation.fill(params, offset, geometry.weightCount(), geometry.inChannels() * k2,

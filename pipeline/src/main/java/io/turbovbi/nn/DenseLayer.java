@@ -58,6 +58,11 @@ public final class DenseLayer implements Layer {
   }
 
   @Override
+  public WeightShape weightShape() {
+    return WeightShape.dense(out, in);
+  }
+
+  @Override
   public void initialise(float[] params, int offset, RandomGenerator random) {
     initialisation.fill(params, offset, in * out, in, out, random);
   }

@@ -42,6 +42,11 @@ public interface Layer {
   /** Fills this layer's parameters (starting at {@code offset}) with their initial values. */
   default void initialise(float[] params, int offset, RandomGenerator random) {}
 
+  /** The shape of this layer's weights, or null for layers without weights. */
+  default WeightShape weightShape() {
+    return null;
+  }
+
   /**
    * Computes what every chunk of one step shares (e.g. variances from log-variances). Called once per step, by one
    * thread, before any forward pass of that step.

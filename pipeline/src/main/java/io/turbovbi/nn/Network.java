@@ -1,6 +1,7 @@
 package io.turbovbi.nn;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -86,6 +87,11 @@ public final class Network {
   /** Indices of the layers that carry weights (dense and convolution layers). */
   public int[] weightLayers() {
     return blocks.stream().filter(b -> b.kind() == ParamKind.WEIGHT).mapToInt(ParamBlock::layer).toArray();
+  }
+
+  /** Weight shapes of the weight layers, in network order. */
+  public List<WeightShape> weightShapes() {
+    return Arrays.stream(weightLayers()).mapToObj(i -> layers.get(i).weightShape()).toList();
   }
 
   public int parameterCount() {

@@ -1,0 +1,75 @@
+package io.turbovbi.jobs;
+
+import io.turbovbi.data.ImageShape;
+import io.turbovbi.data.LabeledSamples;
+import io.turbovbi.data.ValidationSplit;
+import io.turbovbi.nn.Blas;
+import io.turbovbi.nn.GradientEngine;
+import io.turbovbi.nn.Network;
+import io.turbovbi.turbo.LocalWStep;
+import io.turbovbi.turbo.Masks;
+import io.turbovbi.turbo.TurboVbi;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * Turbo-VBI on a single JVM: the variational network trained by a thread-parallel w-step, Module A and Module B
+ * around it; prints the history and the accuracy of the masked mean network.
+ */
+final class TurboJob {
+  private final Config config;
+  private final DataSets data;
+  private final PrintStream out;
+  private final boolean json;
+
+  TurboJob(Config config, DataSets data, PrintStream out, boolean json) {
+    this.config = config;
+    this.data = data;
+    this.out = out;
+    this.json = json;
+  }
+
+  /** Runs the method and returns its result. */
+  TurboVbi.Result run() {
+    ValidationSplit split = data.trainAndValidation();
+    ImageShape shape = split.train().shape();
+    Network network = Models.network(config, shape.channels(), shape.height(), shape.width(),
+        split.train().numClasses(), true);
+    int threads = Models.threads(config);
+    long seed = config.longValue(ConfigKeys.SEED);
+    if (!json) {
+      out.printf(Locale.ROOT, "Turbo-VBI on %s, %,d weights; BLAS %s; %d thread(s); train %d, validation %d%n",
+          network.describe(), network.weightCount(), Blas.implementation(), threads, split.train().size(),
+          split.validation().size());
+    }
+    try (LocalWStep wStep = new LocalWStep(network, network.initialParameters(seed), split.train(),
+        split.validation(), Models.optimizer(config, network), config.integer(ConfigKeys.TRAIN_BATCH), threads,
+        seed, config.real(ConfigKeys.LOGVAR_CAP))) {
+      TurboVbi loop = new TurboVbi(TurboSetup.settings(config, network.weightLayers().length),
+          network.weightShapes(), wStep);
+      TurboVbi.Result result = loop.run(new HistoryPrinter(out, json));
+      float[] masked = Masks.apply(network, wStep.parameters(), result.masks());
+      LabeledSamples test = data.test();
+      double testAccuracy;
+      try (GradientEngine engine = new GradientEngine(network, threads, 256)) {
+        GradientEngine.BatchLoss loss = engine.evaluate(masked, test.features(), test.labels(), 0, test.size());
+        testAccuracy = (double) loss.correct() / loss.count();
+      }
+      long kept = 0;
+      for (boolean[] mask : result.masks()) {
+        for (boolean m : mask) {
+          kept += m ? 1 : 0;
+        }
+      }
+      double compression = (double) network.weightCount() / Math.max(1, kept);
+      if (json) {
+        out.println(new JsonLine().put("event", "result").put("weights", network.weightCount()).put("kept", kept)
+            .put("compression", compression).put("test_accuracy_masked", testAccuracy));
+      } else {
+        out.printf(Locale.ROOT, "final mask: %,d of %,d weights kept (%.1fx); test accuracy of the masked network "
+            + "(no fine-tuning) %.4f%n", kept, network.weightCount(), compression, testAccuracy);
+      }
+      return result;
+    }
+  }
+}

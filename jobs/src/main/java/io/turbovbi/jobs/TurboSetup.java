@@ -1,0 +1,40 @@
+package io.turbovbi.jobs;
+
+import io.turbovbi.mrf.BpSchedule;
+import io.turbovbi.mrf.MrfMode;
+import io.turbovbi.mrf.MrfParams;
+import io.turbovbi.prior.Factorisation;
+import io.turbovbi.prior.GammaMixturePrior;
+import io.turbovbi.turbo.TurboSettings;
+import io.turbovbi.turbo.WarmUpPrior;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turbo-VBI settings as a configuration describes them, for a network with a given number of weight layers. */
+final class TurboSetup {
+  private TurboSetup() {}
+
+  static TurboSettings settings(Config config, int layers) {
+    double[] a = config.realsPerLayer(ConfigKeys.PRIOR_A, layers);
+    double[] b = config.realsPerLayer(ConfigKeys.PRIOR_B, layers);
+    double[] abar = config.realsPerLayer(ConfigKeys.PRIOR_ABAR, layers);
+    double[] bbar = config.realsPerLayer(ConfigKeys.PRIOR_BBAR, layers);
+    String[] modes = config.perLayer(ConfigKeys.MRF_MODE, layers);
+    double[] rowP01 = config.realsPerLayer(ConfigKeys.MRF_ROW_P01, layers);
+    double[] rowP10 = config.realsPerLayer(ConfigKeys.MRF_ROW_P10, layers);
+    double[] colP01 = config.realsPerLayer(ConfigKeys.MRF_COL_P01, layers);
+    double[] colP10 = config.realsPerLayer(ConfigKeys.MRF_COL_P10, layers);
+    List<GammaMixturePrior> priors = new ArrayList<>();
+    List<MrfParams> mrfs = new ArrayList<>();
+    for (int k = 0; k < layers; k++) {
+      priors.add(new GammaMixturePrior(a[k], b[k], abar[k], bbar[k]));
+      mrfs.add(new MrfParams(MrfMode.of(modes[k]), rowP01[k], rowP10[k], colP01[k], colP10[k],
+          config.real(ConfigKeys.MRF_DAMPING), BpSchedule.of(config.required(ConfigKeys.MRF_SCHEDULE)),
+          config.integer(ConfigKeys.MRF_SWEEPS), config.real(ConfigKeys.MRF_TOLERANCE), true));
+    }
+    return new TurboSettings(Factorisation.of(config.required(ConfigKeys.FACTORISATION)), priors, mrfs,
+        WarmUpPrior.of(config.required(ConfigKeys.WARMUP_PRIOR)), config.integer(ConfigKeys.WARMUP_EPOCHS),
+        config.integer(ConfigKeys.TURBO_EPOCHS), config.integer(ConfigKeys.TURBO_ITERATIONS),
+        config.real(ConfigKeys.TURBO_TOLERANCE), config.real(ConfigKeys.TURBO_TARGET));
+  }
+}

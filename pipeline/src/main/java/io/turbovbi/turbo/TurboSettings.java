@@ -1,0 +1,39 @@
+package io.turbovbi.turbo;
+
+import io.turbovbi.mrf.MrfParams;
+import io.turbovbi.prior.Factorisation;
+import io.turbovbi.prior.GammaMixturePrior;
+import java.util.List;
+
+/**
+ * Settings of the outer loop (DESIGN 2).
+ *
+ * @param factorisation Module A's factorisation (collapsed by default, meanfield as the ablation)
+ * @param priors the Gamma-mixture hyperparameters of each weight layer
+ * @param mrfs the support MRF of each weight layer (mode grid, rows or iid)
+ * @param warmUpPrior the precision of the warm-up w-step
+ * @param warmUpEpochs w-step epochs before the first Module B call
+ * @param epochsPerIteration w-step epochs per outer iteration (E)
+ * @param maxIterations T_max
+ * @param tolerance stop when the relative changes of both pit and mu fall below it (0: never)
+ * @param targetCompression stop when all weights / active weights reaches it (0: never)
+ */
+public record TurboSettings(Factorisation factorisation, List<GammaMixturePrior> priors, List<MrfParams> mrfs,
+                            WarmUpPrior warmUpPrior, int warmUpEpochs, int epochsPerIteration, int maxIterations, double tolerance,
+                            double targetCompression) {
+  public TurboSettings {
+    priors = List.copyOf(priors);
+    mrfs = List.copyOf(mrfs);
+    if (priors.size() != mrfs.size()) {
+      throw new IllegalArgumentException(priors.size() + " layer priors but " + mrfs.size() + " layer MRFs");
+    }
+    if (warmUpEpochs < 0 || epochsPerIteration < 1 || maxIterations < 0) {
+      throw new IllegalArgumentException("need warm-up >= 0, epochs per iteration >= 1 and T_max >= 0, got "
+          + warmUpEpochs + ", " + epochsPerIteration + ", " + maxIterations);
+    }
+    if (!(tolerance >= 0) || !(targetCompression >= 0)) {
+      throw new IllegalArgumentException("tolerance and target compression must be >= 0, got " + tolerance + ", "
+          + targetCompression);
+    }
+  }
+}

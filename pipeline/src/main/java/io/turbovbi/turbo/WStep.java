@@ -1,0 +1,25 @@
+package io.turbovbi.turbo;
+
+/**
+ * The w-step of Turbo-VBI (DESIGN 2): fits q(w) by stochastic gradient on the data term plus the KL divergence to
+ * N(0, 1/E[rho_n]). The outer loop does not care where it runs: on one JVM or spread over a Spark cluster.
+ */
+public interface WStep {
+  /** What one call of {@link #run} saw in its last epoch. */
+  record Result(double meanLoss, double kl, double seconds) {}
+
+  /** Number of weight layers and their sizes, as the precisions must be given. */
+  int[] layerSizes();
+
+  /** Trains for {@code epochs} epochs with the prior precisions E[rho] of every weight, per weight layer. */
+  Result run(double[][] precisions, int epochs);
+
+  /** The current q(w). */
+  Posterior posterior();
+
+  /**
+   * Accuracy on held-out (validation) data of the mean network with the weights outside {@code masks} set to
+   * zero (null: all weights kept), or NaN when there is no held-out data.
+   */
+  double heldOutAccuracy(boolean[][] masks);
+}
