@@ -12,6 +12,7 @@ import io.turbovbi.nn.LayerFactory;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.NetworkSpec;
 import io.turbovbi.nn.Trainer;
+import io.turbovbi.nn.Update;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
@@ -59,13 +60,14 @@ final class EngineBenchmark {
         variational ? new VariationalLayers(-10) : LayerFactory.DETERMINISTIC);
     float[] params = network.initialParameters(1);
     GaussianKl kl = null;
-    List<Trainer.Constraint> constraints = List.of();
+    List<Update.Constraint> constraints = List.of();
     if (variational) {
       kl = new GaussianKl(network);
       constraints = List.of(new LogVarCap(network, -8));
     }
     try (GradientEngine engine = new GradientEngine(network, c.threads(), batch)) {
-      Trainer trainer = new Trainer(engine, new Adam(network, 1e-3, 1e-3), batch, 1, kl, constraints);
+      Trainer trainer = new Trainer(engine, new Update(new Adam(network, 1e-3, 1e-3), kl, constraints), batch,
+          1);
       float[] features = train.features();
       int[] labels = train.labels();
       int[] order = Trainer.epochOrder(1, 0, labels.length);

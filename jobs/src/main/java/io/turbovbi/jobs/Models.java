@@ -2,13 +2,11 @@ package io.turbovbi.jobs;
 
 import io.turbovbi.bayes.LogVarCap;
 import io.turbovbi.bayes.VariationalLayers;
-import io.turbovbi.nn.Adam;
 import io.turbovbi.nn.LayerFactory;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.NetworkSpec;
-import io.turbovbi.nn.Optimizer;
-import io.turbovbi.nn.SgdMomentum;
-import io.turbovbi.nn.Trainer;
+import io.turbovbi.nn.OptimizerSettings;
+import io.turbovbi.nn.Update;
 import java.util.List;
 
 /** Networks, optimisers and constraints as a configuration describes them. */
@@ -25,15 +23,12 @@ final class Models {
     }
   }
 
-  static Optimizer optimizer(Config config, Network network) {
-    double lr = config.real(ConfigKeys.TRAIN_LR);
-    double logvarLr = config.real(ConfigKeys.LOGVAR_LR);
-    return config.text(ConfigKeys.TRAIN_OPTIMIZER).equals("sgd")
-        ? new SgdMomentum(network, lr, logvarLr, config.real(ConfigKeys.TRAIN_MOMENTUM))
-        : new Adam(network, lr, logvarLr);
+  static OptimizerSettings optimizer(Config config) {
+    return new OptimizerSettings(config.required(ConfigKeys.TRAIN_OPTIMIZER), config.real(ConfigKeys.TRAIN_LR),
+        config.real(ConfigKeys.LOGVAR_LR), config.real(ConfigKeys.TRAIN_MOMENTUM));
   }
 
-  static List<Trainer.Constraint> constraints(Config config, Network network, boolean variational) {
+  static List<Update.Constraint> constraints(Config config, Network network, boolean variational) {
     return variational ? List.of(new LogVarCap(network, config.real(ConfigKeys.LOGVAR_CAP))) : List.of();
   }
 

@@ -8,6 +8,7 @@ import io.turbovbi.nn.Blas;
 import io.turbovbi.nn.GradientEngine;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.Trainer;
+import io.turbovbi.nn.Update;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -53,8 +54,8 @@ final class TrainJob {
     }
     float[] params = network.initialParameters(seed);
     try (GradientEngine engine = new GradientEngine(network, threads, Math.max(batch, 256))) {
-      Trainer trainer = new Trainer(engine, Models.optimizer(config, network), batch, seed, kl,
-          Models.constraints(config, network, variational));
+      Trainer trainer = new Trainer(engine, new Update(Models.optimizer(config).build(network), kl,
+          Models.constraints(config, network, variational)), batch, seed);
       int epochs = config.integer(ConfigKeys.TRAIN_EPOCHS);
       for (int epoch = 0; epoch < epochs; epoch++) {
         Trainer.EpochResult result = trainer.epoch(params, train.features(), train.labels(), epoch);

@@ -43,7 +43,7 @@ final class TurboJob {
           split.validation().size());
     }
     try (LocalWStep wStep = new LocalWStep(network, network.initialParameters(seed), split.train(),
-        split.validation(), Models.optimizer(config, network), config.integer(ConfigKeys.TRAIN_BATCH), threads,
+        split.validation(), Models.optimizer(config).build(network), config.integer(ConfigKeys.TRAIN_BATCH), threads,
         seed, config.real(ConfigKeys.LOGVAR_CAP))) {
       TurboVbi loop = new TurboVbi(TurboSetup.settings(config, network.weightLayers().length),
           network.weightShapes(), wStep);

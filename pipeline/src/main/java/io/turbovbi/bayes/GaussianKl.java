@@ -3,7 +3,7 @@ package io.turbovbi.bayes;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.ParamBlock;
 import io.turbovbi.nn.ParamKind;
-import io.turbovbi.nn.Trainer;
+import io.turbovbi.nn.Update;
 import java.util.Arrays;
 
 /**
@@ -11,7 +11,7 @@ import java.util.Arrays;
  * weight (DESIGN 2, w-step): {@code sum_n 0.5 (E[rho_n] (mu_n^2 + sigma_n^2) - 1 - ln E[rho_n] - ln sigma_n^2)}.
  * Precisions are set per weight layer (numbered 0.. in network order) and default to 1.
  */
-public final class GaussianKl implements Trainer.Regulariser {
+public final class GaussianKl implements Update.Regulariser {
   private final ParamBlock[] means;
   private final ParamBlock[] logVars;
   private final double[][] precisions;

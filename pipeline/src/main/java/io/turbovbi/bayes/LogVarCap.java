@@ -3,13 +3,13 @@ package io.turbovbi.bayes;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.ParamBlock;
 import io.turbovbi.nn.ParamKind;
-import io.turbovbi.nn.Trainer;
+import io.turbovbi.nn.Update;
 
 /**
  * Keeps every log-variance at or below a cap. With a nearly scale-free active prior nothing else stops sigma^2 from
  * growing towards 1/E[rho], and then every weight looks active to Module A (DESIGN 2: no pruning at all without it).
  */
-public final class LogVarCap implements Trainer.Constraint {
+public final class LogVarCap implements Update.Constraint {
   private final ParamBlock[] blocks;
   private final float cap;
 

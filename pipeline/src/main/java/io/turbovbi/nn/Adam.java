@@ -34,6 +34,19 @@ public final class Adam implements Optimizer {
   }
 
   @Override
+  public State state() {
+    return new State(steps, new float[][] {firstMoment.clone(), secondMoment.clone()});
+  }
+
+  @Override
+  public void restore(State state) {
+    Optimizer.requireShape(state, 2, firstMoment.length);
+    steps = state.steps();
+    System.arraycopy(state.buffers()[0], 0, firstMoment, 0, firstMoment.length);
+    System.arraycopy(state.buffers()[1], 0, secondMoment, 0, secondMoment.length);
+  }
+
+  @Override
   public void step(float[] params, float[] gradients) {
     steps++;
     float correction1 = (float) (1 - Math.pow(beta1, steps));

@@ -21,6 +21,17 @@ public final class SgdMomentum implements Optimizer {
   }
 
   @Override
+  public State state() {
+    return new State(0, new float[][] {velocity.clone()});
+  }
+
+  @Override
+  public void restore(State state) {
+    Optimizer.requireShape(state, 1, velocity.length);
+    System.arraycopy(state.buffers()[0], 0, velocity, 0, velocity.length);
+  }
+
+  @Override
   public void step(float[] params, float[] gradients) {
     for (int b = 0; b < rates.length; b++) {
       ParamBlock block = blocks.get(b);

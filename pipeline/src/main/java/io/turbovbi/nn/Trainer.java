@@ -1,27 +1,12 @@
 package io.turbovbi.nn;
 
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * Mini-batch training on one JVM: per epoch a seeded shuffle, then per batch the summed gradient from the
- * {@link GradientEngine}, an optional regulariser, an optimiser step and the constraints.
- *
- * <p>The objective per step is {@code (1/B) sum_batch CE + weight * R(params)}; with {@code weight = 1/|D|} and R the
- * KL divergence this is the negative ELBO divided by |D|, i.e. the data term scaled by |D|/B as DESIGN.md asks.
+ * {@link GradientEngine} and an {@link Update}.
  */
 public final class Trainer {
-  /** A term added to the objective that depends on the parameters only (e.g. a KL divergence). */
-  public interface Regulariser {
-    /** Adds {@code weight * dR/dparams} to gradients and returns R. */
-    double addGradient(float[] params, float[] gradients, double weight);
-  }
-
-  /** A projection applied after every optimiser step (e.g. a cap on log-variances, a pruning mask). */
-  public interface Constraint {
-    void apply(float[] params);
-  }
-
   /** What one epoch did. */
   public record EpochResult(int epoch, double meanLoss, double regulariser, double accuracy, int samples,
                             int steps, double seconds) {
@@ -31,25 +16,29 @@ public final class Trainer {
   }
 
   private final GradientEngine engine;
-  private final Optimizer optimizer;
+  private final Update update;
   private final int batchSize;
   private final long seed;
-  private final Regulariser regulariser;
-  private final List<Constraint> constraints;
   private final float[] gradients;
 
-  public Trainer(GradientEngine engine, Optimizer optimizer, int batchSize, long seed, Regulariser regulariser,
-                 List<Constraint> constraints) {
+  public Trainer(GradientEngine engine, Update update, int batchSize, long seed) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
     }
     this.engine = engine;
-    this.optimizer = optimizer;
+    this.update = update;
     this.batchSize = batchSize;
     this.seed = seed;
-    this.regulariser = regulariser;
-    this.constraints = List.copyOf(constraints);
     this.gradients = new float[engine.network().parameterCount()];
+  }
+
+  /** The noise keys of samples {@code ids[from .. from+n)} in an epoch: a sample's noise depends on nothing else. */
+  public static long[] noiseKeys(long seed, int epoch, int[] ids, int from, int n) {
+    long[] keys = new long[n];
+    for (int s = 0; s < n; s++) {
+      keys[s] = Seeds.derive(seed, epoch, ids[from + s]);
+    }
+    return keys;
   }
 
   /** The seeded order in which an epoch visits the samples. */
@@ -76,21 +65,9 @@ public final class Trainer {
    * {@code epoch} numbers epochs over the whole run and keys the noise.
    */
   public StepResult step(float[] params, float[] features, int[] labels, int[] order, int from, int n, int epoch) {
-    long[] keys = new long[n];
-    for (int s = 0; s < n; s++) {
-      keys[s] = Seeds.derive(seed, epoch, order[from + s]);
-    }
+    long[] keys = noiseKeys(seed, epoch, order, from, n);
     GradientEngine.BatchLoss loss = engine.gradient(params, features, labels, order, from, n, keys, gradients);
-    float scale = 1f / n;
-    for (int i = 0; i < gradients.length; i++) {
-      gradients[i] *= scale;
-    }
-    double regulariserValue = regulariser == null ? 0
-        : regulariser.addGradient(params, gradients, 1.0 / labels.length);
-    optimizer.step(params, gradients);
-    for (Constraint constraint : constraints) {
-      constraint.apply(params);
-    }
+    double regulariserValue = update.apply(params, gradients, n, labels.length);
     return new StepResult(loss.lossSum(), loss.correct(), n, regulariserValue);
   }
 

@@ -15,7 +15,10 @@ package io.turbovbi.turbo;
  * @param secondsModuleA time in Module A's closed forms
  * @param secondsModuleB time in Module B's message passing
  * @param secondsWStep time in the w-step
+ * @param rounds synchronisation rounds of a distributed w-step (0 on one JVM)
+ * @param bytesMoved bytes those rounds moved between driver and executors
  */
 public record IterationRecord(int iteration, double meanLoss, double kl, double heldOutAccuracy,
                               double[] activeShare, double compression, double pitChange, double meanChange,
-                              int[] bpSweeps, double secondsModuleA, double secondsModuleB, double secondsWStep) {}
+                              int[] bpSweeps, double secondsModuleA, double secondsModuleB, double secondsWStep,
+                              int rounds, long bytesMoved) {}

@@ -9,6 +9,7 @@ import io.turbovbi.nn.Optimizer;
 import io.turbovbi.nn.ParamBlock;
 import io.turbovbi.nn.ParamKind;
 import io.turbovbi.nn.Trainer;
+import io.turbovbi.nn.Update;
 import java.util.List;
 
 /**
@@ -39,7 +40,8 @@ public final class LocalWStep implements WStep, AutoCloseable {
     this.heldOut = heldOut;
     this.engine = new GradientEngine(network, threads, Math.max(batchSize, 256));
     this.kl = new GaussianKl(network);
-    this.trainer = new Trainer(engine, optimizer, batchSize, seed, kl, List.of(new LogVarCap(network, logVarCap)));
+    this.trainer = new Trainer(engine,
+        new Update(optimizer, kl, List.of(new LogVarCap(network, logVarCap))), batchSize, seed);
     this.weightLayers = network.weightLayers();
   }
 
@@ -63,7 +65,7 @@ public final class LocalWStep implements WStep, AutoCloseable {
       last = trainer.epoch(params, train.features(), train.labels(), epochsDone++);
       seconds += last.seconds();
     }
-    return new Result(last == null ? Double.NaN : last.meanLoss(), kl.value(params), seconds);
+    return new Result(last == null ? Double.NaN : last.meanLoss(), kl.value(params), seconds, 0, 0);
   }
 
   @Override

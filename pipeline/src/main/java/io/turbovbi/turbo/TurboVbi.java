@@ -192,7 +192,7 @@ public final class TurboVbi {
     double accuracy = wStep.heldOutAccuracy(masks);
     return new IterationRecord(iteration, trained.meanLoss(), trained.kl(), accuracy, share,
         active == 0 ? Double.POSITIVE_INFINITY : (double) all / active, pitChange, meanChange, sweeps, aSeconds,
-        bSeconds, wSeconds);
+        bSeconds, wSeconds, trained.rounds(), trained.bytesMoved());
   }
 
   private static int count(boolean[] mask) {

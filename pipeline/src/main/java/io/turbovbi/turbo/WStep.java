@@ -5,8 +5,11 @@ package io.turbovbi.turbo;
  * N(0, 1/E[rho_n]). The outer loop does not care where it runs: on one JVM or spread over a Spark cluster.
  */
 public interface WStep {
-  /** What one call of {@link #run} saw in its last epoch. */
-  record Result(double meanLoss, double kl, double seconds) {}
+  /**
+   * What one call of {@link #run} did: the mean loss of its last epoch, the KL divergence at its end, its time, and
+   * for a distributed w-step the synchronisation rounds and the bytes they moved (0 on one JVM).
+   */
+  record Result(double meanLoss, double kl, double seconds, int rounds, long bytesMoved) {}
 
   /** Number of weight layers and their sizes, as the precisions must be given. */
   int[] layerSizes();

@@ -11,6 +11,7 @@ import io.turbovbi.nn.LayerFactory;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.NetworkSpec;
 import io.turbovbi.nn.Trainer;
+import io.turbovbi.nn.Update;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,9 +78,9 @@ class TrainingAccuracyTest {
     Network network = network(model, variational);
     float[] params = network.initialParameters(seed);
     GaussianKl kl = variational ? new GaussianKl(network) : null;
-    List<Trainer.Constraint> constraints = variational ? List.of(new LogVarCap(network, -8)) : List.of();
+    List<Update.Constraint> constraints = variational ? List.of(new LogVarCap(network, -8)) : List.of();
     try (GradientEngine engine = new GradientEngine(network, 2, 128)) {
-      Trainer trainer = new Trainer(engine, new Adam(network, 1e-3, 1e-3), 128, seed, kl, constraints);
+      Trainer trainer = new Trainer(engine, new Update(new Adam(network, 1e-3, 1e-3), kl, constraints), 128, seed);
       for (int epoch = 0; epoch < epochs; epoch++) {
         trainer.epoch(params, train.features(), train.labels(), epoch);
       }

@@ -47,7 +47,7 @@ class TurboVbiTest {
       for (int n = 0; n < targets.length; n++) {
         means[n] = (float) (targets[n] / (1 + precisions[0][n] / 100));
       }
-      return new Result(0.5, 1.0, 0.0);
+      return new Result(0.5, 1.0, 0.0, 0, 0);
     }
 
     @Override

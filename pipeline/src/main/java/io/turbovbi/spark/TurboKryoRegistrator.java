@@ -1,0 +1,40 @@
+package io.turbovbi.spark;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import io.turbovbi.nn.Optimizer;
+import java.util.List;
+import org.apache.spark.SparkConf;
+import org.apache.spark.serializer.KryoRegistrator;
+import org.apache.spark.serializer.KryoSerializer;
+
+/**
+ * The one place that registers with Kryo every class that crosses JVMs: shards, round results, broadcast payloads
+ * and the arrays inside them. {@link #configure} makes Kryo the serializer and requires registration, so a class
+ * that is missing here fails at once instead of being written with its full name on every round.
+ */
+public final class TurboKryoRegistrator implements KryoRegistrator {
+  /** Everything this project sends between driver and executors. */
+  public static final List<Class<?>> CLASSES = List.of(
+      float[].class, float[][].class, double[].class, double[][].class, int[].class, long[].class,
+      Shard.class, RoundResult.class, SparkWStep.AveragingTask.Start.class, Optimizer.State.class);
+
+  @Override
+  public void registerClasses(Kryo kryo) {
+    for (Class<?> type : CLASSES) {
+      if (type.isRecord()) {
+        // Kryo 4's field serializer cannot set a record's final fields; Java serialization can.
+        kryo.register(type, new JavaSerializer());
+      } else {
+        kryo.register(type);
+      }
+    }
+  }
+
+  /** Kryo with registration required and this registrator. */
+  public static SparkConf configure(SparkConf conf) {
+    return conf.set("spark.serializer", KryoSerializer.class.getName())
+        .set("spark.kryo.registrator", TurboKryoRegistrator.class.getName())
+        .set("spark.kryo.registrationRequired", "true");
+  }
+}
