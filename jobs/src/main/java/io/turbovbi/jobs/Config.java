@@ -42,6 +42,9 @@ public final class Config {
     overrides.forEach((name, value) -> values.put(name, value.trim()));
     for (Map.Entry<String, String> entry : values.entrySet()) {
       ConfigKey key = ConfigKeys.all().get(entry.getKey());
+      if (key == null && entry.getKey().startsWith(ConfigKeys.SPARK_PREFIX)) {
+        continue;
+      }
       if (key == null) {
         throw new ConfigException("unknown configuration key '" + entry.getKey() + "'" + suggestion(entry.getKey()));
       }
@@ -130,6 +133,17 @@ public final class Config {
 
   public double[] realsPerLayer(ConfigKey key, int layers) {
     return Arrays.stream(perLayer(key, layers)).mapToDouble(Double::parseDouble).toArray();
+  }
+
+  /** Spark settings given in the configuration ({@code spark.*} keys). */
+  public Map<String, String> sparkSettings() {
+    Map<String, String> spark = new LinkedHashMap<>();
+    values.forEach((name, value) -> {
+      if (name.startsWith(ConfigKeys.SPARK_PREFIX)) {
+        spark.put(name, value);
+      }
+    });
+    return spark;
   }
 
   /** Every key explicitly set, for the record of a run. */

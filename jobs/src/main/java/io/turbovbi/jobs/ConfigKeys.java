@@ -109,12 +109,33 @@ public final class ConfigKeys {
   public static final ConfigKey MRF_SCHEDULE = choice("mrf.schedule", "flooding",
       "loopy BP schedule: flooding (all messages at once) or sequential", List.of("flooding", "sequential"));
 
+  public static final ConfigKey OUTPUT = text("output", "runs/demo",
+      "compress job: output location (local path or hdfs://...) for checkpoints and the result");
+  public static final ConfigKey CLUSTER_MASTER = text("cluster.master", "local[*]",
+      "Spark master when the job is not started by spark-submit (spark-submit's --master wins)");
+  public static final ConfigKey CLUSTER_PARTITIONS = integer("cluster.partitions", "0",
+      "partitions (shards) of the training data (0: Spark's default parallelism, i.e. the cores)", 0, 1_000_000);
+  public static final ConfigKey CLUSTER_MODE = choice("cluster.mode", "gradient",
+      "distributed w-step: gradient (partitions sum the gradient of each global batch; the result does not depend "
+          + "on the partitioning) or average (local steps, then parameters averaged)", List.of("gradient", "average"));
+  public static final ConfigKey CLUSTER_BATCH = integer("cluster.batch", "0",
+      "global mini-batch per round in gradient mode, local mini-batch in average mode (0: train.batch)", 0,
+      1_000_000);
+  public static final ConfigKey CLUSTER_LOCAL_STEPS = integer("cluster.local.steps", "8",
+      "average mode: local optimiser steps per round", 1, 1_000_000);
+  public static final ConfigKey CLUSTER_DEPTH = integer("cluster.aggregation.depth", "1",
+      "depth of the tree aggregation of round results", 1, 10);
+
   private static final Map<String, ConfigKey> ALL = index(NETWORK, SEED, THREADS, DATA_FORMAT, DATA_TRAIN,
       DATA_TRAIN_LABELS, DATA_TEST, DATA_TEST_LABELS, DATA_SHAPE, DATA_CLASSES, DATA_VALIDATION, TRAIN_EPOCHS,
       TRAIN_BATCH, TRAIN_OPTIMIZER, TRAIN_LR, TRAIN_MOMENTUM, TRAIN_VARIATIONAL, LOGVAR_INIT, LOGVAR_CAP, LOGVAR_LR,
       PRIOR_PRECISION, FACTORISATION, WARMUP_PRIOR, WARMUP_EPOCHS, TURBO_EPOCHS, TURBO_ITERATIONS, TURBO_TOLERANCE,
       TURBO_TARGET, PRIOR_A, PRIOR_B, PRIOR_ABAR, PRIOR_BBAR, MRF_MODE, MRF_ROW_P01, MRF_ROW_P10, MRF_COL_P01,
-      MRF_COL_P10, MRF_DAMPING, MRF_SWEEPS, MRF_TOLERANCE, MRF_SCHEDULE);
+      MRF_COL_P10, MRF_DAMPING, MRF_SWEEPS, MRF_TOLERANCE, MRF_SCHEDULE, OUTPUT, CLUSTER_MASTER,
+      CLUSTER_PARTITIONS, CLUSTER_MODE, CLUSTER_BATCH, CLUSTER_LOCAL_STEPS, CLUSTER_DEPTH);
+
+  /** Keys with this prefix are Spark's own settings, passed to the Spark configuration unchecked. */
+  public static final String SPARK_PREFIX = "spark.";
 
   private ConfigKeys() {}
 

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** One JSON object on one line, built field by field in insertion order. */
+/** One JSON object on one line, built field by field in insertion order; values may nest. */
 public final class JsonLine {
   private final Map<String, Object> fields = new LinkedHashMap<>();
 
@@ -36,9 +36,36 @@ public final class JsonLine {
           : "null");
     } else if (value instanceof Number || value instanceof Boolean) {
       out.append(value);
+    } else if (value instanceof JsonLine nested) {
+      out.append(nested);
+    } else if (value instanceof double[] array) {
+      list(java.util.Arrays.stream(array).boxed().toList(), out);
+    } else if (value instanceof int[] array) {
+      list(java.util.Arrays.stream(array).boxed().toList(), out);
+    } else if (value instanceof long[] array) {
+      list(java.util.Arrays.stream(array).boxed().toList(), out);
+    } else if (value instanceof java.util.Collection<?> collection) {
+      list(collection, out);
+    } else if (value instanceof Map<?, ?> map) {
+      JsonLine nested = new JsonLine();
+      map.forEach((k, v) -> nested.put(k.toString(), v));
+      out.append(nested);
     } else {
       quote(value.toString(), out);
     }
+  }
+
+  private static void list(java.util.Collection<?> values, StringBuilder out) {
+    out.append('[');
+    boolean first = true;
+    for (Object value : values) {
+      if (!first) {
+        out.append(", ");
+      }
+      value(value, out);
+      first = false;
+    }
+    out.append(']');
   }
 
   private static void quote(String text, StringBuilder out) {

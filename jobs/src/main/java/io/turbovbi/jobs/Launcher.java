@@ -18,9 +18,13 @@ public final class Launcher {
 
       commands:
         train       train and evaluate one network on a single JVM (--json: JSON lines)
+        compress    Turbo-VBI with the w-step on Spark (spark-submit, or embedded local[*]); writes checkpoints and the
+                    result to the output location (--overwrite, --resume, --json)
         turbo       Turbo-VBI on a single JVM: prints the history and the masked network's accuracy
         benchmark   engine training throughput (--models lenet300,lenet5 --modes deterministic,variational
                     --threads 1,2 --batch 128 --seconds 5 --json)
+        round-benchmark  cost of one Spark synchronisation round with trivial compute, against parameter count
+                    (--floats 10000,100000,431080,1000000 --rounds 50 --partitions 2 --depth 1 --json)
         keys        list every configuration key with its default and meaning
       """;
 
@@ -47,6 +51,12 @@ public final class Launcher {
           Config config = Config.load(parsed.configFile, parsed.overrides);
           new TrainJob(config, localData(config), System.out, parsed.flag("json")).run();
         }
+        case "compress" -> {
+          Arguments parsed = Arguments.parse("compress", rest, Set.of(), Set.of("json", "overwrite", "resume"));
+          Config config = Config.load(parsed.configFile, parsed.overrides);
+          new CompressJob(config, System.out, parsed.flag("json"), parsed.flag("overwrite"), parsed.flag("resume"))
+              .run();
+        }
         case "turbo" -> {
           Arguments parsed = Arguments.parse("turbo", rest, Set.of(), Set.of("json"));
           Config config = Config.load(parsed.configFile, parsed.overrides);
@@ -60,6 +70,15 @@ public final class Launcher {
               .run(list(parsed.option("models", "lenet300,lenet5")),
                   list(parsed.option("modes", "deterministic,variational")),
                   list(parsed.option("threads", "1,2")).stream().map(Integer::parseInt).toList());
+        }
+        case "round-benchmark" -> {
+          Arguments parsed = Arguments.parse("round-benchmark", rest,
+              Set.of("floats", "rounds", "partitions", "depth"), Set.of("json"));
+          Config config = Config.load(parsed.configFile, parsed.overrides);
+          new SparkBenchmarks(config, System.out, parsed.flag("json")).rounds(
+              list(parsed.option("floats", "10000,100000,431080,1000000")).stream().map(Integer::parseInt).toList(),
+              Integer.parseInt(parsed.option("rounds", "50")), Integer.parseInt(parsed.option("partitions", "2")),
+              Integer.parseInt(parsed.option("depth", "1")));
         }
         case "keys" -> ConfigKeys.all().values().forEach(key -> System.out.printf("%-22s %-10s %s (%s)%n",
             key.name(), key.defaultValue() == null ? "-" : key.defaultValue(), key.description(),

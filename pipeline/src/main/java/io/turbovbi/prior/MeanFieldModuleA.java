@@ -93,4 +93,18 @@ public final class MeanFieldModuleA implements ModuleA {
     System.arraycopy(shapes, 0, shape, 0, shape.length);
     System.arraycopy(rates, 0, rate, 0, rate.length);
   }
+
+  /** q(rho) of every weight: its shapes and its rates. */
+  @Override
+  public double[][] state() {
+    return new double[][] {shapes(), rates()};
+  }
+
+  @Override
+  public void restoreState(double[][] state) {
+    if (state.length != 2) {
+      throw new IllegalArgumentException("mean-field state is shapes and rates, got " + state.length + " arrays");
+    }
+    restore(state[0], state[1]);
+  }
 }

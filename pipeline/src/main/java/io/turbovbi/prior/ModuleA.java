@@ -75,4 +75,16 @@ public interface ModuleA {
    * w-step's KL term.
    */
   void rhoStep(double[] secondMoment, double[] pit, double[] expectedPrecisionOut);
+
+  /** The state this Module A carries between iterations, for a checkpoint (none for collapsed). */
+  default double[][] state() {
+    return new double[0][];
+  }
+
+  /** Restores what {@link #state()} returned, on a Module A of the same factorisation and size. */
+  default void restoreState(double[][] state) {
+    if (state.length != 0) {
+      throw new IllegalArgumentException("this Module A keeps no state, got " + state.length + " arrays");
+    }
+  }
 }

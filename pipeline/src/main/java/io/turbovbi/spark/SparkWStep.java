@@ -35,6 +35,13 @@ import org.apache.spark.broadcast.Broadcast;
  * rounds, but the result depends on the partitioning.
  */
 public final class SparkWStep implements WStep, AutoCloseable {
+  /** What one epoch of the w-step did, for progress reports. */
+  public record EpochReport(int epoch, double meanLoss, int rounds, double seconds, int samples) {
+    public double secondsPerRound() {
+      return rounds == 0 ? 0 : seconds / rounds;
+    }
+  }
+
   /** How a round divides the work. */
   public enum Mode { GRADIENT, AVERAGE }
 
@@ -72,6 +79,7 @@ public final class SparkWStep implements WStep, AutoCloseable {
   private final Settings settings;
   private final int[] weightLayers;
   private int epochsDone;
+  private java.util.function.Consumer<EpochReport> epochListener = report -> { };
 
   /**
    * @param params the initial parameters; trained in place on the driver
@@ -117,8 +125,12 @@ public final class SparkWStep implements WStep, AutoCloseable {
     try {
       for (int e = 0; e < epochs; e++) {
         int epoch = epochsDone++;
+        long epochStart = System.nanoTime();
+        int roundsBefore = counter.rounds;
         meanLoss = settings.mode() == Mode.GRADIENT ? gradientEpoch(epoch, counter)
             : averagingEpoch(epoch, sharedPrecisions, counter);
+        epochListener.accept(new EpochReport(epoch, meanLoss, counter.rounds - roundsBefore,
+            (System.nanoTime() - epochStart) / 1e9, trainSize));
       }
     } finally {
       if (sharedPrecisions != null) {
@@ -224,6 +236,11 @@ public final class SparkWStep implements WStep, AutoCloseable {
     GradientEngine.BatchLoss result = driverEngine.evaluate(evaluated, heldOut.features(), heldOut.labels(), 0,
         heldOut.size());
     return (double) result.correct() / result.count();
+  }
+
+  /** Receives a report after every epoch. */
+  public void onEpoch(java.util.function.Consumer<EpochReport> listener) {
+    this.epochListener = listener;
   }
 
   public float[] parameters() {

@@ -1,5 +1,7 @@
 package io.turbovbi.turbo;
 
+import java.io.Serializable;
+
 /**
  * One row of the history: what an outer iteration did and cost. Iteration 0 is the warm-up.
  *
@@ -21,4 +23,4 @@ package io.turbovbi.turbo;
 public record IterationRecord(int iteration, double meanLoss, double kl, double heldOutAccuracy,
                               double[] activeShare, double compression, double pitChange, double meanChange,
                               int[] bpSweeps, double secondsModuleA, double secondsModuleB, double secondsWStep,
-                              int rounds, long bytesMoved) {}
+                              int rounds, long bytesMoved) implements Serializable {}

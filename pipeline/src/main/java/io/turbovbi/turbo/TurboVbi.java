@@ -5,6 +5,7 @@ import io.turbovbi.mrf.SupportGrid;
 import io.turbovbi.mrf.SupportMrf;
 import io.turbovbi.nn.WeightShape;
 import io.turbovbi.prior.ModuleA;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -88,19 +89,78 @@ public final class TurboVbi {
 
   /** Runs the warm-up and the outer iterations, then takes the final mask. */
   public Result run(Consumer<IterationRecord> progress) {
-    warmUp(progress);
-    while (iteration < settings.maxIterations()) {
-      IterationRecord record = iterate();
-      progress.accept(record);
-      if (converged(record) || reachedTarget(record)) {
-        break;
-      }
+    return run(progress, () -> { });
+  }
+
+  /**
+   * Runs what is left of the loop (all of it, or the rest after {@link #restore}), calling {@code checkpoint}
+   * after the warm-up and after every outer iteration, then takes the final mask.
+   */
+  public Result run(Consumer<IterationRecord> progress, Runnable checkpoint) {
+    if (history.isEmpty()) {
+      progress.accept(warmUp());
+      checkpoint.run();
+    }
+    while (!finished()) {
+      progress.accept(iterate());
+      checkpoint.run();
     }
     return finish();
   }
 
+  private boolean finished() {
+    IterationRecord last = history.get(history.size() - 1);
+    return iteration >= settings.maxIterations() || (iteration > 0 && (converged(last) || reachedTarget(last)));
+  }
+
+  /** Everything the loop carries between iterations, for a checkpoint. */
+  public record State(int iteration, double[][] pi, double[][] pit, double[][] precision, double[][] secondMoment,
+                      double[][] messages, double[][][] moduleA, double[][] previousMeans, double[][] previousPit,
+                      List<IterationRecord> history) implements Serializable {}
+
+  /** A copy of the loop's state after the warm-up or an iteration. */
+  public State state() {
+    return new State(iteration, copy(layers.stream().map(l -> l.pi).toArray(double[][]::new)),
+        copy(layers.stream().map(l -> l.pit).toArray(double[][]::new)),
+        copy(layers.stream().map(l -> l.precision).toArray(double[][]::new)),
+        copy(layers.stream().map(l -> l.secondMoment).toArray(double[][]::new)),
+        layers.stream().map(l -> l.moduleB.messageLogOdds()).toArray(double[][]::new),
+        layers.stream().map(l -> l.moduleA.state()).toArray(double[][][]::new), copy(previousMeans),
+        copy(previousPit), List.copyOf(history));
+  }
+
+  /** Continues from a state of a loop with the same settings and network; the w-step is restored separately. */
+  public void restore(State state) {
+    if (state.pi().length != layers.size()) {
+      throw new IllegalArgumentException("checkpoint of " + state.pi().length + " weight layers for a network of "
+          + layers.size());
+    }
+    iteration = state.iteration();
+    for (int k = 0; k < layers.size(); k++) {
+      LayerState layer = layers.get(k);
+      copyInto(state.pi()[k], layer.pi, "pi", k);
+      copyInto(state.pit()[k], layer.pit, "pit", k);
+      copyInto(state.precision()[k], layer.precision, "precision", k);
+      copyInto(state.secondMoment()[k], layer.secondMoment, "second moment", k);
+      layer.moduleB.restoreMessages(state.messages()[k]);
+      layer.moduleA.restoreState(state.moduleA()[k]);
+    }
+    previousMeans = copy(state.previousMeans());
+    previousPit = copy(state.previousPit());
+    history.clear();
+    history.addAll(state.history());
+  }
+
+  private static void copyInto(double[] source, double[] target, String what, int layer) {
+    if (source.length != target.length) {
+      throw new IllegalArgumentException("checkpoint holds " + source.length + " values of " + what
+          + " for weight layer " + layer + " of " + target.length + " weights");
+    }
+    System.arraycopy(source, 0, target, 0, target.length);
+  }
+
   /** The first w-step on the prior-mixture precision, then q(rho) refreshed from the warm weights. */
-  void warmUp(Consumer<IterationRecord> progress) {
+  IterationRecord warmUp() {
     long start = System.nanoTime();
     WStep.Result trained = wStep.run(precisions(), settings.warmUpEpochs());
     double wSeconds = (System.nanoTime() - start) / 1e9;
@@ -117,7 +177,7 @@ public final class TurboVbi {
     IterationRecord record = record(trained, aSeconds, 0, wSeconds, new int[layers.size()], Double.NaN, Double.NaN,
         null);
     history.add(record);
-    progress.accept(record);
+    return record;
   }
 
   /** One outer iteration: B (all layers), then A's s-step and rho-step, then the w-step. */

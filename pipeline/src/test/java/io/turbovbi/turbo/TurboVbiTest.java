@@ -28,6 +28,7 @@ class TurboVbiTest {
     final float[] targets;
     final List<double[]> precisionsSeen = new ArrayList<>();
     final List<Integer> epochsSeen = new ArrayList<>();
+    final List<float[]> meansAfter = new ArrayList<>();
     float[] means;
 
     ShrinkingWStep(float[] targets) {
@@ -47,6 +48,7 @@ class TurboVbiTest {
       for (int n = 0; n < targets.length; n++) {
         means[n] = (float) (targets[n] / (1 + precisions[0][n] / 100));
       }
+      meansAfter.add(means.clone());
       return new Result(0.5, 1.0, 0.0, 0, 0);
     }
 
@@ -153,5 +155,31 @@ class TurboVbiTest {
   void relativeChangeIsTheRatioOfEuclideanNorms() {
     assertEquals(0.5, TurboVbi.relativeChange(new double[][] {{3, 4}}, new double[][] {{6, 8}}), 1e-12);
     assertEquals(0.0, TurboVbi.relativeChange(new double[][] {{0}}, new double[][] {{0}}));
+  }
+
+  @Test
+  void aLoopRestoredFromACheckpointEndsLikeAnUninterruptedOne() {
+    TurboSettings settings = settings(MrfMode.GRID, WarmUpPrior.ACTIVE, 4, 0, 0);
+    List<WeightShape> shapes = List.of(WeightShape.dense(4, 6));
+    TurboVbi.Result uninterrupted = new TurboVbi(settings, shapes, new ShrinkingWStep(twoStrongRows()))
+        .run(record -> { });
+
+    ShrinkingWStep firstWStep = new ShrinkingWStep(twoStrongRows());
+    TurboVbi first = new TurboVbi(settings, shapes, firstWStep);
+    List<TurboVbi.State> checkpoints = new ArrayList<>();
+    first.run(record -> { }, () -> checkpoints.add(first.state()));
+    TurboVbi.State afterTwo = checkpoints.get(2);
+    assertEquals(2, afterTwo.iteration());
+
+    ShrinkingWStep resumedWStep = new ShrinkingWStep(twoStrongRows());
+    resumedWStep.means = firstWStep.meansAfter.get(2);
+    TurboVbi resumed = new TurboVbi(settings, shapes, resumedWStep);
+    resumed.restore(afterTwo);
+    List<IterationRecord> seen = new ArrayList<>();
+    TurboVbi.Result result = resumed.run(seen::add);
+    assertEquals(List.of(3, 4), seen.stream().map(IterationRecord::iteration).toList());
+    assertArrayEquals(uninterrupted.pit()[0], result.pit()[0], 1e-12);
+    assertArrayEquals(uninterrupted.masks()[0], result.masks()[0]);
+    assertEquals(5, result.history().size());
   }
 }

@@ -1,0 +1,31 @@
+package io.turbovbi.jobs;
+
+import io.turbovbi.spark.TurboKryoRegistrator;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** The Spark session of a job: spark-submit's settings, then the configuration's, then this project's needs. */
+final class SparkSetup {
+  private SparkSetup() {}
+
+  static SparkSession session(Config config, String appName) {
+    SparkConf conf = new SparkConf().setAppName(appName);
+    config.sparkSettings().forEach(conf::set);
+    if (!conf.contains("spark.master")) {
+      conf.setMaster(config.required(ConfigKeys.CLUSTER_MASTER));
+    }
+    if (conf.get("spark.master").startsWith("local")) {
+      // An embedded run binds to the loopback interface: host names resolve oddly on some machines.
+      conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1")
+          .setIfMissing("spark.ui.enabled", "false");
+    }
+    // A round's result is a gradient of a few MB: send it with the task status instead of through the block
+    // manager, and do not spend time compressing float arrays that do not compress.
+    conf.setIfMissing("spark.task.maxDirectResultSize", "256m").setIfMissing("spark.broadcast.compress", "false")
+        .setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
+    TurboKryoRegistrator.configure(conf);
+    SparkSession session = SparkSession.builder().config(conf).getOrCreate();
+    session.sparkContext().setLogLevel("WARN");
+    return session;
+  }
+}
