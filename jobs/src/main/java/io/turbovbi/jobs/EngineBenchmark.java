@@ -66,7 +66,7 @@ final class EngineBenchmark {
       constraints = List.of(new LogVarCap(network, -8));
     }
     try (GradientEngine engine = new GradientEngine(network, c.threads(), batch)) {
-      Trainer trainer = new Trainer(engine, new Update(new Adam(network, 1e-3, 1e-3), kl, constraints), batch,
+      Trainer trainer = new Trainer(engine, new Update(new Adam(network, 1e-3, 1e-3), kl, constraints, engine), batch,
           1);
       float[] features = train.features();
       int[] labels = train.labels();

@@ -55,7 +55,7 @@ final class TrainJob {
     float[] params = network.initialParameters(seed);
     try (GradientEngine engine = new GradientEngine(network, threads, Math.max(batch, 256))) {
       Trainer trainer = new Trainer(engine, new Update(Models.optimizer(config).build(network), kl,
-          Models.constraints(config, network, variational)), batch, seed);
+          Models.constraints(config, network, variational), engine), batch, seed);
       int epochs = config.integer(ConfigKeys.TRAIN_EPOCHS);
       for (int epoch = 0; epoch < epochs; epoch++) {
         Trainer.EpochResult result = trainer.epoch(params, train.features(), train.labels(), epoch);

@@ -69,16 +69,8 @@ public final class GaussianKl implements Update.Regulariser {
     }
   }
 
-  public double value(float[] params) {
-    return accumulate(params, null, 0);
-  }
-
   @Override
-  public double addGradient(float[] params, float[] gradients, double weight) {
-    return accumulate(params, gradients, weight);
-  }
-
-  private double accumulate(float[] params, float[] gradients, double weight) {
+  public double value(float[] params) {
     double twiceKl = 0;
     for (int k = 0; k < means.length; k++) {
       twiceKl += constants[k];
@@ -88,14 +80,25 @@ public final class GaussianKl implements Update.Regulariser {
       for (int i = 0; i < rho.length; i++) {
         double m = params[mu + i];
         double logVar = params[lv + i];
-        double variance = Math.exp(logVar);
-        twiceKl += rho[i] * (m * m + variance) - logVar;
-        if (gradients != null) {
-          gradients[mu + i] += (float) (weight * rho[i] * m);
-          gradients[lv + i] += (float) (weight * 0.5 * (rho[i] * variance - 1));
-        }
+        twiceKl += rho[i] * (m * m + Math.exp(logVar)) - logVar;
       }
     }
     return 0.5 * twiceKl;
+  }
+
+  /** d KL / d mu = E[rho] mu and d KL / d log sigma^2 = (E[rho] sigma^2 - 1) / 2, for parameters in [from, to). */
+  @Override
+  public void addGradient(float[] params, float[] gradients, double weight, int from, int to) {
+    for (int k = 0; k < means.length; k++) {
+      double[] rho = precisions[k];
+      int mu = means[k].offset();
+      for (int i = Math.max(from, mu); i < Math.min(to, mu + rho.length); i++) {
+        gradients[i] += (float) (weight * rho[i - mu] * params[i]);
+      }
+      int lv = logVars[k].offset();
+      for (int i = Math.max(from, lv); i < Math.min(to, lv + rho.length); i++) {
+        gradients[i] += (float) (weight * 0.5 * (rho[i - lv] * Math.exp(params[i]) - 1));
+      }
+    }
   }
 }

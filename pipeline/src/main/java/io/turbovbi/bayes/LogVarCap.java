@@ -22,9 +22,9 @@ public final class LogVarCap implements Update.Constraint {
   }
 
   @Override
-  public void apply(float[] params) {
+  public void apply(float[] params, int from, int to) {
     for (ParamBlock block : blocks) {
-      for (int i = block.offset(); i < block.end(); i++) {
+      for (int i = Math.max(from, block.offset()); i < Math.min(to, block.end()); i++) {
         if (params[i] > cap) {
           params[i] = cap;
         }

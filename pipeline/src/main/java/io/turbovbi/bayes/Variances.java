@@ -7,9 +7,9 @@ final class Variances {
 
   private Variances() {}
 
-  /** variance[i] = exp(params[offset + i]). */
-  static void exp(float[] params, int offset, float[] variance) {
-    for (int i = 0; i < variance.length; i++) {
+  /** variance[i] = exp(params[offset + i]) for i in [from, to). */
+  static void exp(float[] params, int offset, float[] variance, int from, int to) {
+    for (int i = from; i < to; i++) {
       variance[i] = (float) Math.exp(params[offset + i]);
     }
   }

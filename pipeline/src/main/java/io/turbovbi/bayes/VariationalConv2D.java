@@ -104,8 +104,13 @@ public final class VariationalConv2D implements Layer {
   }
 
   @Override
-  public void prepare(float[] params, int offset) {
-    Variances.exp(params, offset + geometry.weightCount(), variance);
+  public int preparedLength() {
+    return variance.length;
+  }
+
+  @Override
+  public void prepare(float[] params, int offset, int from, int to) {
+    Variances.exp(params, offset + geometry.weightCount(), variance, from, to);
   }
 
   @Override

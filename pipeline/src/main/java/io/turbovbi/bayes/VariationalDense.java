@@ -93,8 +93,13 @@ public final class VariationalDense implements Layer {
   }
 
   @Override
-  public void prepare(float[] params, int offset) {
-    Variances.exp(params, offset + in * out, variance);
+  public int preparedLength() {
+    return variance.length;
+  }
+
+  @Override
+  public void prepare(float[] params, int offset, int from, int to) {
+    Variances.exp(params, offset + in * out, variance, from, to);
   }
 
   @Override

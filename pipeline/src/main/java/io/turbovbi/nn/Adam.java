@@ -47,17 +47,19 @@ public final class Adam implements Optimizer {
   }
 
   @Override
-  public void step(float[] params, float[] gradients) {
+  public void beginStep() {
     steps++;
+  }
+
+  @Override
+  public void step(float[] params, float[] gradients, int from, int to) {
     float correction1 = (float) (1 - Math.pow(beta1, steps));
-    float correction2 = (float) (1 - Math.pow(beta2, steps));
+    float rootCorrection2 = (float) Math.sqrt(1 - Math.pow(beta2, steps));
     float decay1 = 1 - beta1;
     float decay2 = 1 - beta2;
-    float rootCorrection2 = (float) Math.sqrt(correction2);
-    for (int b = 0; b < rates.length; b++) {
-      ParamBlock block = blocks.get(b);
+    Optimizer.forEachBlockPart(blocks, from, to, (b, start, end) -> {
       float stepSize = rates[b] / correction1;
-      for (int i = block.offset(); i < block.end(); i++) {
+      for (int i = start; i < end; i++) {
         float g = gradients[i];
         float m = beta1 * firstMoment[i] + decay1 * g;
         float v = beta2 * secondMoment[i] + decay2 * g * g;
@@ -65,6 +67,6 @@ public final class Adam implements Optimizer {
         secondMoment[i] = v;
         params[i] -= stepSize * m / ((float) Math.sqrt(v) / rootCorrection2 + epsilon);
       }
-    }
+    });
   }
 }

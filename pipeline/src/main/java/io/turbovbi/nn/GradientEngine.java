@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread, each thread runs forward and backward on its chunk with its own workspace and gradient buffer, and the
  * buffers are summed in a fixed order, so a given thread count always gives the same result.
  */
-public final class GradientEngine implements AutoCloseable {
+public final class GradientEngine implements RangeRunner, AutoCloseable {
   private final Network network;
   private final int threads;
   private final int maxBatch;
@@ -72,7 +72,7 @@ public final class GradientEngine implements AutoCloseable {
     if (count < 1 || count > maxBatch) {
       throw new IllegalArgumentException("batch of " + count + " samples for an engine of at most " + maxBatch);
     }
-    network.prepare(params);
+    network.prepare(params, this);
     int chunk = chunkCapacity(count, threads);
     int used = (count + chunk - 1) / chunk;
     BatchLoss[] results = new BatchLoss[used];
@@ -154,7 +154,7 @@ public final class GradientEngine implements AutoCloseable {
 
   /** Runs the mean network over chunks of a data set in parallel; each chunk's logits go to the consumer. */
   private void forEachChunk(float[] params, float[] features, int from, int count, ChunkConsumer consumer) {
-    network.prepare(params);
+    network.prepare(params, this);
     int chunk = workspaces[0].maxBatch();
     int pieces = (count + chunk - 1) / chunk;
     int d = network.inputSize();
@@ -165,6 +165,19 @@ public final class GradientEngine implements AutoCloseable {
         int n = Math.min(chunk, count - start);
         System.arraycopy(features, (from + start) * d, rows[t], 0, n * d);
         consumer.accept(start, n, network.forward(params, rows[t], n, workspaces[t], Pass.EVALUATION));
+      }
+    });
+  }
+
+  /** Runs the task in one contiguous slice per thread. */
+  @Override
+  public void run(int length, RangeRunner.Task task) {
+    int slice = (length + threads - 1) / threads;
+    runParallel(threads, t -> {
+      int from = Math.min(length, t * slice);
+      int to = Math.min(length, from + slice);
+      if (from < to) {
+        task.run(from, to);
       }
     });
   }

@@ -76,6 +76,8 @@ public final class Im2Col {
       for (int ky = 0; ky < k; ky++) {
         for (int kx = 0; kx < k; kx++) {
           int row = ((c * k + ky) * k + kx) * width;
+          int oxStart = Math.max(0, ceilDiv(pad - kx, stride));
+          int oxEnd = Math.min(outW, ceilDiv(inW + pad - kx, stride));
           for (int s = 0; s < n; s++) {
             int plane = (c * n + s) * inH * inW;
             int out = row + s * outH * outW;
@@ -86,8 +88,6 @@ public final class Im2Col {
               }
               int src = out + oy * outW;
               int dst = plane + y * inW;
-              int oxStart = Math.max(0, ceilDiv(pad - kx, stride));
-              int oxEnd = Math.min(outW, ceilDiv(inW + pad - kx, stride));
               if (stride == 1) {
                 int shift = dst - pad + kx;
                 for (int ox = oxStart; ox < oxEnd; ox++) {

@@ -48,10 +48,18 @@ public interface Layer {
   }
 
   /**
-   * Computes what every chunk of one step shares (e.g. variances from log-variances). Called once per step, by one
-   * thread, before any forward pass of that step.
+   * How many values {@link #prepare} computes: what every chunk of one step shares (e.g. variances from
+   * log-variances); 0 when the layer needs nothing.
    */
-  default void prepare(float[] params, int offset) {}
+  default int preparedLength() {
+    return 0;
+  }
+
+  /**
+   * Computes the shared values [from, to) of {@link #preparedLength()} for the coming step; slices may run in
+   * parallel, and all are done before any forward pass of that step.
+   */
+  default void prepare(float[] params, int offset, int from, int to) {}
 
   /**
    * Turns the summed per-chunk gradient sums of this layer into gradients with respect to its parameters, where

@@ -4,6 +4,9 @@ import java.util.Arrays;
 
 /** Batch products and reductions shared by the deterministic and the variational layers. */
 public final class Matrices {
+  /** Partial sums per row in {@link #addRowSums}. */
+  private static final int SUM_LANES = 16;
+
   private Matrices() {}
 
   /** output = input W^T + bias for n rows; W is {@code [out x in]} at weightOffset, bias at biasOffset. */
@@ -38,10 +41,22 @@ public final class Matrices {
 
   /** target[o] += sum of row o of a {@code rows x width} matrix. */
   public static void addRowSums(float[] matrix, int rows, int width, float[] target, int targetOffset) {
+    float[] lanes = new float[SUM_LANES];
     for (int o = 0; o < rows; o++) {
-      double sum = 0;
       int start = o * width;
-      for (int j = 0; j < width; j++) {
+      java.util.Arrays.fill(lanes, 0f);
+      int j = 0;
+      // Independent partial sums: the loop vectorises, and long rows lose less precision than one running sum.
+      for (; j + SUM_LANES <= width; j += SUM_LANES) {
+        for (int l = 0; l < SUM_LANES; l++) {
+          lanes[l] += matrix[start + j + l];
+        }
+      }
+      double sum = 0;
+      for (float lane : lanes) {
+        sum += lane;
+      }
+      for (; j < width; j++) {
         sum += matrix[start + j];
       }
       target[targetOffset + o] += (float) sum;

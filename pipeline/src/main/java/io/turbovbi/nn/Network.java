@@ -149,9 +149,27 @@ public final class Network {
 
   /** Computes what all chunks of one step share; call once per step before {@link #forward}. */
   public void prepare(float[] params) {
-    for (int i = 0; i < layers.size(); i++) {
-      layers.get(i).prepare(params, offsets[i]);
+    prepare(params, RangeRunner.SERIAL);
+  }
+
+  /** As {@link #prepare(float[])}, in slices on a runner. */
+  public void prepare(float[] params, RangeRunner runner) {
+    int total = layers.stream().mapToInt(Layer::preparedLength).sum();
+    if (total == 0) {
+      return;
     }
+    runner.run(total, (from, to) -> {
+      int start = 0;
+      for (int i = 0; i < layers.size(); i++) {
+        int length = layers.get(i).preparedLength();
+        int sliceFrom = Math.max(from, start);
+        int sliceTo = Math.min(to, start + length);
+        if (sliceFrom < sliceTo) {
+          layers.get(i).prepare(params, offsets[i], sliceFrom - start, sliceTo - start);
+        }
+        start += length;
+      }
+    });
   }
 
   public String describe() {

@@ -32,15 +32,17 @@ public final class SgdMomentum implements Optimizer {
   }
 
   @Override
-  public void step(float[] params, float[] gradients) {
-    for (int b = 0; b < rates.length; b++) {
-      ParamBlock block = blocks.get(b);
+  public void beginStep() {}
+
+  @Override
+  public void step(float[] params, float[] gradients, int from, int to) {
+    Optimizer.forEachBlockPart(blocks, from, to, (b, start, end) -> {
       float rate = rates[b];
-      for (int i = block.offset(); i < block.end(); i++) {
+      for (int i = start; i < end; i++) {
         float v = momentum * velocity[i] + gradients[i];
         velocity[i] = v;
         params[i] -= rate * v;
       }
-    }
+    });
   }
 }

@@ -57,8 +57,8 @@ public final class Trainer {
     return order;
   }
 
-  /** What one optimiser step saw: summed loss and correct predictions of its batch, and the regulariser. */
-  public record StepResult(double lossSum, int correct, int count, double regulariser) {}
+  /** What one optimiser step saw: summed loss and correct predictions of its batch. */
+  public record StepResult(double lossSum, int correct, int count) {}
 
   /**
    * One optimiser step on the samples {@code order[from .. from+n)} of a data set of {@code labels.length} samples;
@@ -67,8 +67,8 @@ public final class Trainer {
   public StepResult step(float[] params, float[] features, int[] labels, int[] order, int from, int n, int epoch) {
     long[] keys = noiseKeys(seed, epoch, order, from, n);
     GradientEngine.BatchLoss loss = engine.gradient(params, features, labels, order, from, n, keys, gradients);
-    double regulariserValue = update.apply(params, gradients, n, labels.length);
-    return new StepResult(loss.lossSum(), loss.correct(), n, regulariserValue);
+    update.apply(params, gradients, n, labels.length);
+    return new StepResult(loss.lossSum(), loss.correct(), n);
   }
 
   /**
@@ -80,17 +80,16 @@ public final class Trainer {
     int count = labels.length;
     int[] order = epochOrder(seed, epoch, count);
     double lossSum = 0;
-    double regulariserValue = 0;
     long correct = 0;
     int steps = 0;
     for (int from = 0; from < count; from += batchSize) {
       StepResult result = step(params, features, labels, order, from, Math.min(batchSize, count - from), epoch);
       lossSum += result.lossSum();
       correct += result.correct();
-      regulariserValue = result.regulariser();
       steps++;
     }
-    return new EpochResult(epoch, lossSum / count, regulariserValue, (double) correct / count, count, steps,
-        (System.nanoTime() - start) / 1e9);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new EpochResult(epoch, lossSum / count, update.regulariserValue(params), (double) correct / count, count,
+        steps, seconds);
   }
 }

@@ -12,24 +12,34 @@ import java.util.List;
 public final class Update {
   /** A term added to the objective that depends on the parameters only (e.g. a KL divergence). */
   public interface Regulariser {
-    /** Adds {@code weight * dR/dparams} to gradients and returns R. */
-    double addGradient(float[] params, float[] gradients, double weight);
+    /** Adds {@code weight * dR/dparams} to the gradients of the parameters [from, to). */
+    void addGradient(float[] params, float[] gradients, double weight, int from, int to);
+
+    double value(float[] params);
   }
 
   /** A projection applied after every optimiser step (e.g. a cap on log-variances, a pruning mask). */
   public interface Constraint {
-    void apply(float[] params);
+    /** Projects the parameters [from, to). */
+    void apply(float[] params, int from, int to);
   }
 
   private final Optimizer optimizer;
   private final Regulariser regulariser;
   private final List<Constraint> constraints;
+  private final RangeRunner runner;
 
   /** @param regulariser null for none */
   public Update(Optimizer optimizer, Regulariser regulariser, List<Constraint> constraints) {
+    this(optimizer, regulariser, constraints, RangeRunner.SERIAL);
+  }
+
+  /** An update whose elementwise work runs in slices on {@code runner} (e.g. the gradient engine's threads). */
+  public Update(Optimizer optimizer, Regulariser regulariser, List<Constraint> constraints, RangeRunner runner) {
     this.optimizer = optimizer;
     this.regulariser = regulariser;
     this.constraints = List.copyOf(constraints);
+    this.runner = runner;
   }
 
   public Optimizer optimizer() {
@@ -38,18 +48,28 @@ public final class Update {
 
   /**
    * Applies one step for a batch of {@code count} samples out of {@code datasetSize}; {@code gradientSums} is
-   * overwritten. Returns the regulariser's value before the step (0 without one).
+   * overwritten. Every parameter's update depends on that parameter alone, so slices run independently.
    */
-  public double apply(float[] params, float[] gradientSums, int count, int datasetSize) {
+  public void apply(float[] params, float[] gradientSums, int count, int datasetSize) {
     float scale = 1f / count;
-    for (int i = 0; i < gradientSums.length; i++) {
-      gradientSums[i] *= scale;
-    }
-    double value = regulariser == null ? 0 : regulariser.addGradient(params, gradientSums, 1.0 / datasetSize);
-    optimizer.step(params, gradientSums);
-    for (Constraint constraint : constraints) {
-      constraint.apply(params);
-    }
-    return value;
+    double weight = 1.0 / datasetSize;
+    optimizer.beginStep();
+    runner.run(params.length, (from, to) -> {
+      for (int i = from; i < to; i++) {
+        gradientSums[i] *= scale;
+      }
+      if (regulariser != null) {
+        regulariser.addGradient(params, gradientSums, weight, from, to);
+      }
+      optimizer.step(params, gradientSums, from, to);
+      for (Constraint constraint : constraints) {
+        constraint.apply(params, from, to);
+      }
+    });
+  }
+
+  /** The regulariser's value at these parameters (0 without one). */
+  public double regulariserValue(float[] params) {
+    return regulariser == null ? 0 : regulariser.value(params);
   }
 }

@@ -101,8 +101,8 @@ public final class SparkWStep implements WStep, AutoCloseable {
     this.optimizerSettings = optimizerSettings;
     this.optimizer = optimizerSettings.build(network);
     this.kl = new GaussianKl(network);
-    this.update = new Update(optimizer, kl, List.of(new LogVarCap(network, settings.logVarCap())));
     this.driverEngine = new GradientEngine(network, driverThreads, 256);
+    this.update = new Update(optimizer, kl, List.of(new LogVarCap(network, settings.logVarCap())), driverEngine);
     this.seed = seed;
     this.settings = settings;
     this.weightLayers = network.weightLayers();
@@ -368,7 +368,7 @@ public final class SparkWStep implements WStep, AutoCloseable {
           for (int k = 0; k < precisions.value().length; k++) {
             kl.setPrecision(k, precisions.value()[k]);
           }
-          Update update = new Update(optimizer, kl, List.of(new LogVarCap(network, settings.logVarCap())));
+          Update update = new Update(optimizer, kl, List.of(new LogVarCap(network, settings.logVarCap())), engine);
           Trainer trainer = new Trainer(engine, update, settings.batchSize(), Seeds.derive(seed, partitionIndex));
           double lossSum = 0;
           long correct = 0;

@@ -41,7 +41,7 @@ public final class LocalWStep implements WStep, AutoCloseable {
     this.engine = new GradientEngine(network, threads, Math.max(batchSize, 256));
     this.kl = new GaussianKl(network);
     this.trainer = new Trainer(engine,
-        new Update(optimizer, kl, List.of(new LogVarCap(network, logVarCap))), batchSize, seed);
+        new Update(optimizer, kl, List.of(new LogVarCap(network, logVarCap)), engine), batchSize, seed);
     this.weightLayers = network.weightLayers();
   }
 

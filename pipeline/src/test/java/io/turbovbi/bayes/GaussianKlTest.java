@@ -50,7 +50,7 @@ class GaussianKlTest {
     GaussianKl kl = new GaussianKl(network);
     kl.setPrecision(3.0);
     float[] gradients = new float[params.length];
-    kl.addGradient(params, gradients, 1.0);
+    kl.addGradient(params, gradients, 1.0, 0, params.length);
     for (ParamBlock block : network.blocks()) {
       for (int i = block.offset(); i < block.end(); i++) {
         float saved = params[i];

@@ -80,7 +80,8 @@ class TrainingAccuracyTest {
     GaussianKl kl = variational ? new GaussianKl(network) : null;
     List<Update.Constraint> constraints = variational ? List.of(new LogVarCap(network, -8)) : List.of();
     try (GradientEngine engine = new GradientEngine(network, 2, 128)) {
-      Trainer trainer = new Trainer(engine, new Update(new Adam(network, 1e-3, 1e-3), kl, constraints), 128, seed);
+      Trainer trainer = new Trainer(engine, new Update(new Adam(network, 1e-3, 1e-3), kl, constraints, engine), 128,
+          seed);
       for (int epoch = 0; epoch < epochs; epoch++) {
         trainer.epoch(params, train.features(), train.labels(), epoch);
       }

@@ -43,7 +43,7 @@ class VariationalGradientTest {
     System.arraycopy(mu, 0, dParams, 0, 6);
     System.arraycopy(bias, 0, dParams, 6, 2);
     float[] input = {1f, 2f, 3f, -1f, 0.5f, 4f};
-    variational.prepare(vParams, 0);
+    variational.prepare(vParams, 0, 0, variational.preparedLength());
     float[] expected = deterministic.forward(dParams, 0, input, 2, deterministic.newBuffers(2), Pass.EVALUATION)
         .clone();
     float[] mean = variational.forward(vParams, 0, input, 2, variational.newBuffers(2), Pass.EVALUATION);
@@ -58,7 +58,7 @@ class VariationalGradientTest {
     VariationalDense layer = new VariationalDense(4, 3, Initialisation.HE, -1);
     float[] params = new float[4 * 3 * 2 + 3];
     layer.initialise(params, 0, new java.util.SplittableRandom(5));
-    layer.prepare(params, 0);
+    layer.prepare(params, 0, 0, layer.preparedLength());
     float[] two = {1, 2, 3, 4, -1, -2, -3, -4};
     Layer.Buffers buffers = layer.newBuffers(2);
     float[] pair = layer.forward(params, 0, two, 2, buffers, Pass.training(new long[] {7, 8})).clone();

@@ -41,7 +41,7 @@ public final class GradientCheck {
     long[] keys = random.longs(n).toArray();
     Layer.Buffers buffers = layer.newBuffers(n);
 
-    layer.prepare(params, offset);
+    layer.prepare(params, offset, 0, layer.preparedLength());
     layer.forward(params, offset, input, n, buffers, Pass.training(keys));
     float[] gradients = new float[params.length];
     float[] gradInput = layer.backward(params, offset, projection, n, buffers, gradients, true);
@@ -94,7 +94,7 @@ public final class GradientCheck {
 
   private static double projected(Layer layer, float[] params, int offset, float[] input, int n,
                                   Layer.Buffers buffers, long[] keys, float[] projection) {
-    layer.prepare(params, offset);
+    layer.prepare(params, offset, 0, layer.preparedLength());
     float[] output = layer.forward(params, offset, input, n, buffers, Pass.training(keys));
     double sum = 0;
     for (int i = 0; i < projection.length; i++) {
