@@ -70,13 +70,13 @@ final class CompressJob {
     }
     long seed = config.longValue(ConfigKeys.SEED);
     int partitions = config.integer(ConfigKeys.CLUSTER_PARTITIONS) > 0 ? config.integer(ConfigKeys.CLUSTER_PARTITIONS)
-        : spark.defaultParallelism();
+        : Math.max(1, spark.defaultParallelism() / config.integer(ConfigKeys.CLUSTER_TASK_THREADS));
     int batch = config.integer(ConfigKeys.CLUSTER_BATCH) > 0 ? config.integer(ConfigKeys.CLUSTER_BATCH)
         : config.integer(ConfigKeys.TRAIN_BATCH);
     SparkWStep.Settings settings = new SparkWStep.Settings(
         SparkWStep.Mode.valueOf(config.required(ConfigKeys.CLUSTER_MODE).toUpperCase(Locale.ROOT)), batch,
         config.integer(ConfigKeys.CLUSTER_LOCAL_STEPS), config.integer(ConfigKeys.CLUSTER_DEPTH),
-        config.real(ConfigKeys.LOGVAR_CAP));
+        config.real(ConfigKeys.LOGVAR_CAP), config.integer(ConfigKeys.CLUSTER_TASK_THREADS));
     int driverThreads = Models.threads(config);
     say(String.format(Locale.ROOT, "compress: %s, %,d weights; Spark %s (%s), %d partitions, %s mode, batch %d; "
             + "BLAS %s; train %d, validation %d; output %s", network.describe(), network.weightCount(),

@@ -82,6 +82,16 @@ public final class Config {
     return previous[b.length()];
   }
 
+  /** A copy with one key set (checked like any other value). */
+  public Config with(ConfigKey key, String value) {
+    if (!key.check().test(value)) {
+      throw new ConfigException(key.name() + " must be " + key.requirement() + ", got '" + value + "'");
+    }
+    Map<String, String> copy = new LinkedHashMap<>(values);
+    copy.put(key.name(), value);
+    return new Config(copy);
+  }
+
   /** The value of a key, or its default; null when neither is set. */
   public String text(ConfigKey key) {
     return values.getOrDefault(key.name(), key.defaultValue());

@@ -123,6 +123,9 @@ public final class ConfigKeys {
       1_000_000);
   public static final ConfigKey CLUSTER_LOCAL_STEPS = integer("cluster.local.steps", "8",
       "average mode: local optimiser steps per round", 1, 1_000_000);
+  public static final ConfigKey CLUSTER_TASK_THREADS = integer("cluster.task.threads", "1",
+      "engine threads inside each task; above 1, Spark gives each task as many cores (spark.task.cpus), so fewer, "
+          + "larger tasks share a round", 1, 1024);
   public static final ConfigKey CLUSTER_DEPTH = integer("cluster.aggregation.depth", "1",
       "depth of the tree aggregation of round results", 1, 10);
 
@@ -132,7 +135,7 @@ public final class ConfigKeys {
       PRIOR_PRECISION, FACTORISATION, WARMUP_PRIOR, WARMUP_EPOCHS, TURBO_EPOCHS, TURBO_ITERATIONS, TURBO_TOLERANCE,
       TURBO_TARGET, PRIOR_A, PRIOR_B, PRIOR_ABAR, PRIOR_BBAR, MRF_MODE, MRF_ROW_P01, MRF_ROW_P10, MRF_COL_P01,
       MRF_COL_P10, MRF_DAMPING, MRF_SWEEPS, MRF_TOLERANCE, MRF_SCHEDULE, OUTPUT, CLUSTER_MASTER,
-      CLUSTER_PARTITIONS, CLUSTER_MODE, CLUSTER_BATCH, CLUSTER_LOCAL_STEPS, CLUSTER_DEPTH);
+      CLUSTER_PARTITIONS, CLUSTER_MODE, CLUSTER_BATCH, CLUSTER_LOCAL_STEPS, CLUSTER_TASK_THREADS, CLUSTER_DEPTH);
 
   /** Keys with this prefix are Spark's own settings, passed to the Spark configuration unchecked. */
   public static final String SPARK_PREFIX = "spark.";

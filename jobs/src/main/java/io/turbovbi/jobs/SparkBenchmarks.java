@@ -1,7 +1,18 @@
 package io.turbovbi.jobs;
 
+import io.turbovbi.data.BuiltInSample;
+import io.turbovbi.data.LabeledSamples;
+import io.turbovbi.nn.Network;
+import io.turbovbi.nn.OptimizerSettings;
+import io.turbovbi.nn.WeightShape;
+import io.turbovbi.spark.NetworkRecipe;
 import io.turbovbi.spark.RoundBenchmark;
+import io.turbovbi.spark.ShardedData;
+import io.turbovbi.spark.SparkWStep;
+import io.turbovbi.turbo.LocalWStep;
+import io.turbovbi.turbo.WStep;
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -34,5 +45,66 @@ final class SparkBenchmarks {
       }
     }
     session.stop();
+  }
+
+  /**
+   * Training throughput of the variational w-step on the built-in sample: the single-JVM trainer on 2 threads, then
+   * the Spark w-step on each given master; one untimed epoch first.
+   */
+  void wStep(List<String> models, List<String> masters, int batch, int epochs, int taskThreads, SparkWStep.Mode mode,
+             int localSteps) {
+    LabeledSamples train = BuiltInSample.train();
+    for (String model : models) {
+      NetworkRecipe recipe = new NetworkRecipe(model, 1, 28, 28, 10, true, -10);
+      Network network = recipe.build();
+      double[][] precisions = Arrays.stream(network.weightShapes().toArray(new WeightShape[0]))
+          .map(shape -> filled(shape.count(), 1.0)).toArray(double[][]::new);
+      double local;
+      try (LocalWStep single = new LocalWStep(network, network.initialParameters(1), train, null,
+          new OptimizerSettings("adam", 1e-3, 1e-3, 0).build(network), batch, 2, 1, -8)) {
+        single.run(precisions, 1);
+        local = train.size() * epochs / single.run(precisions, epochs).seconds();
+      }
+      report(model, "single-jvm, 2 threads", batch, local, 0, Double.NaN, local);
+      for (String master : masters) {
+        SparkSession session = SparkSetup.session(config.with(ConfigKeys.CLUSTER_MASTER, master)
+            .with(ConfigKeys.CLUSTER_TASK_THREADS, Integer.toString(taskThreads)), "turbovbi w-step benchmark");
+        JavaSparkContext spark = JavaSparkContext.fromSparkContext(session.sparkContext());
+        int partitions = Math.max(1, spark.defaultParallelism() / taskThreads);
+        try (SparkWStep step = new SparkWStep(spark, recipe, network.initialParameters(1),
+            ShardedData.of(spark, train, partitions), null, new OptimizerSettings("adam", 1e-3, 1e-3, 0), 1,
+            new SparkWStep.Settings(mode, batch, localSteps, 1, -8, taskThreads), 2)) {
+          step.run(precisions, 1);
+          WStep.Result result = step.run(precisions, epochs);
+          double rate = train.size() * epochs / result.seconds();
+          report(model, master + ", " + partitions + " x " + taskThreads + " thread(s), " + mode.name()
+              .toLowerCase(Locale.ROOT) + (mode == SparkWStep.Mode.AVERAGE ? " " + localSteps + " steps" : ""), batch,
+              rate,
+              result.rounds(), result.seconds() / result.rounds(), local);
+        } finally {
+          session.stop();
+        }
+      }
+    }
+  }
+
+  private void report(String model, String setup, int batch, double samplesPerSecond, int rounds,
+                      double secondsPerRound, double singleJvm) {
+    if (json) {
+      out.println(new JsonLine().put("benchmark", "w-step").put("model", model).put("setup", setup)
+          .put("mode", "variational").put("batch", batch).put("samples_per_s", samplesPerSecond)
+          .put("rounds", rounds).put("ms_per_round", 1000 * secondsPerRound)
+          .put("ratio_to_single_jvm", samplesPerSecond / singleJvm));
+    } else {
+      out.printf(Locale.ROOT, "%-9s %-22s batch %d  %,9.0f samples/s  %s  %.2fx single JVM%n", model, setup, batch,
+          samplesPerSecond, rounds == 0 ? "" : String.format(Locale.ROOT, "%.1f ms/round", 1000 * secondsPerRound),
+          samplesPerSecond / singleJvm);
+    }
+  }
+
+  private static double[] filled(int length, double value) {
+    double[] values = new double[length];
+    Arrays.fill(values, value);
+    return values;
   }
 }

@@ -22,7 +22,9 @@ final class SparkSetup {
     // A round's result is a gradient of a few MB: send it with the task status instead of through the block
     // manager, and do not spend time compressing float arrays that do not compress.
     conf.setIfMissing("spark.task.maxDirectResultSize", "256m").setIfMissing("spark.broadcast.compress", "false")
-        .setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
+        .setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
+        .setIfMissing("spark.executor.extraJavaOptions", "-XX:+UseParallelGC");
+    conf.setIfMissing("spark.task.cpus", config.required(ConfigKeys.CLUSTER_TASK_THREADS));
     TurboKryoRegistrator.configure(conf);
     SparkSession session = SparkSession.builder().config(conf).getOrCreate();
     session.sparkContext().setLogLevel("WARN");

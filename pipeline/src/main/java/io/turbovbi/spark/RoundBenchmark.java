@@ -1,7 +1,7 @@
 package io.turbovbi.spark;
 
 import java.util.Arrays;
-import java.util.List;
+import java.util.Iterator;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -10,7 +10,8 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * The fixed cost of one synchronisation round with trivial compute: broadcast N floats, let every partition
- * return an N-float vector, tree-aggregate, destroy the broadcast, exactly as {@link SparkWStep} does.
+ * return an N-float vector, sum them, destroy the broadcast, exactly as {@link SparkWStep} does. As many untimed
+ * rounds as timed ones come first, so that the JIT has compiled Spark's scheduling paths.
  */
 public final class RoundBenchmark {
   /** Median and quartiles of the round time, in milliseconds. */
@@ -19,23 +20,36 @@ public final class RoundBenchmark {
 
   private RoundBenchmark() {}
 
+  /** Reads the broadcast and returns a vector of its size: the traffic of a round without its compute. */
+  private static final class TrivialTask implements RoundJob.PartitionTask {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<float[]> shared;
+
+    TrivialTask(Broadcast<float[]> shared) {
+      this.shared = shared;
+    }
+
+    @Override
+    public RoundResult apply(int partition, Iterator<Shard> shards) {
+      float[] value = shared.value();
+      float[] vector = new float[value.length];
+      vector[0] = value[0] + 1;
+      return new RoundResult(vector, 0, 0, 1);
+    }
+  }
+
   public static Result run(JavaSparkContext spark, int floats, int partitions, int rounds, int depth) {
-    JavaRDD<Integer> cached = spark.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions)
-        .persist(StorageLevel.MEMORY_ONLY());
+    JavaRDD<Shard> cached = spark.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions)
+        .map(p -> new Shard(new float[0], new int[0], new int[0])).persist(StorageLevel.MEMORY_ONLY());
     cached.count();
     float[] params = new float[floats];
     double[] millis = new double[rounds];
-    for (int r = -Math.min(20, rounds); r < rounds; r++) {
+    for (int r = -rounds; r < rounds; r++) {
       long start = System.nanoTime();
       Broadcast<float[]> shared = spark.broadcast(params.clone());
       RoundResult result;
       try {
-        result = cached.mapPartitions(partition -> {
-          float[] value = shared.value();
-          float[] vector = new float[value.length];
-          vector[0] = value[0] + 1;
-          return List.of(new RoundResult(vector, 0, 0, 1)).iterator();
-        }).treeReduce(RoundResult::merge, depth);
+        result = RoundJob.run(cached, new TrivialTask(shared), depth);
       } finally {
         shared.destroy();
       }

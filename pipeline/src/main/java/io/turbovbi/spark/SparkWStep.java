@@ -51,13 +51,15 @@ public final class SparkWStep implements WStep, AutoCloseable {
    * @param localSteps local optimiser steps per round in average mode
    * @param aggregationDepth depth of the tree aggregation
    * @param logVarCap the cap on log-variances
+   * @param taskThreads threads of the gradient engine inside each task (give tasks as many cores:
+   *     spark.task.cpus)
    */
-  public record Settings(Mode mode, int batchSize, int localSteps, int aggregationDepth, double logVarCap)
-      implements java.io.Serializable {
+  public record Settings(Mode mode, int batchSize, int localSteps, int aggregationDepth, double logVarCap,
+                         int taskThreads) implements java.io.Serializable {
     public Settings {
-      if (batchSize < 1 || localSteps < 1 || aggregationDepth < 1) {
-        throw new IllegalArgumentException("batch size, local steps and aggregation depth must be positive, got "
-            + batchSize + ", " + localSteps + ", " + aggregationDepth);
+      if (batchSize < 1 || localSteps < 1 || aggregationDepth < 1 || taskThreads < 1) {
+        throw new IllegalArgumentException("batch size, local steps, aggregation depth and task threads must be "
+            + "positive, got " + batchSize + ", " + localSteps + ", " + aggregationDepth + ", " + taskThreads);
       }
     }
   }
@@ -155,8 +157,8 @@ public final class SparkWStep implements WStep, AutoCloseable {
       Broadcast<float[]> shared = spark.broadcast(params.clone());
       RoundResult result;
       try {
-        result = shards.mapPartitions(gradientTask(shared, batch, epoch))
-            .treeReduce(RoundResult::merge, settings.aggregationDepth());
+        result = RoundJob.run(shards, new GradientTask(shared, batch, epoch, seed, recipe, settings),
+            settings.aggregationDepth());
       } finally {
         shared.destroy();
       }
@@ -166,10 +168,6 @@ public final class SparkWStep implements WStep, AutoCloseable {
       lossSum += result.lossSum;
     }
     return lossSum / trainSize;
-  }
-
-  private GradientTask gradientTask(Broadcast<float[]> shared, int[] batch, int epoch) {
-    return new GradientTask(shared, batch, epoch, seed, recipe, settings.batchSize());
   }
 
   /** One epoch in averaging mode; returns the mean loss. */
@@ -183,8 +181,8 @@ public final class SparkWStep implements WStep, AutoCloseable {
       Broadcast<AveragingTask.Start> shared = spark.broadcast(new AveragingTask.Start(params.clone(), state));
       RoundResult result;
       try {
-        result = shards.mapPartitionsWithIndex(new AveragingTask(shared, precisions, epoch, round, seed, recipe,
-            optimizerSettings, settings), false).treeReduce(RoundResult::merge, settings.aggregationDepth());
+        result = RoundJob.run(shards, new AveragingTask(shared, precisions, epoch, round, seed, recipe,
+            optimizerSettings, settings), settings.aggregationDepth());
       } finally {
         shared.destroy();
       }
@@ -268,27 +266,27 @@ public final class SparkWStep implements WStep, AutoCloseable {
   }
 
   /** A partition's part of a gradient-mode round: the gradient sum over its members of the global batch. */
-  static final class GradientTask implements
-      org.apache.spark.api.java.function.FlatMapFunction<Iterator<Shard>, RoundResult> {
+  static final class GradientTask implements RoundJob.PartitionTask {
     private static final long serialVersionUID = 1L;
     private final Broadcast<float[]> shared;
     private final int[] batch;
     private final int epoch;
     private final long seed;
     private final NetworkRecipe recipe;
-    private final int maxBatch;
+    private final Settings settings;
 
-    GradientTask(Broadcast<float[]> shared, int[] batch, int epoch, long seed, NetworkRecipe recipe, int maxBatch) {
+    GradientTask(Broadcast<float[]> shared, int[] batch, int epoch, long seed, NetworkRecipe recipe,
+                 Settings settings) {
       this.shared = shared;
       this.batch = batch;
       this.epoch = epoch;
       this.seed = seed;
       this.recipe = recipe;
-      this.maxBatch = maxBatch;
+      this.settings = settings;
     }
 
     @Override
-    public Iterator<RoundResult> call(Iterator<Shard> partition) {
+    public RoundResult apply(int partitionIndex, Iterator<Shard> partition) {
       RoundResult total = new RoundResult();
       while (partition.hasNext()) {
         Shard shard = partition.next();
@@ -301,17 +299,17 @@ public final class SparkWStep implements WStep, AutoCloseable {
           ids[i] = shard.ids()[members[i]];
         }
         long[] keys = Trainer.noiseKeys(seed, epoch, ids, 0, ids.length);
-        GradientEngine engine = ExecutorEngines.borrow(recipe, 1, maxBatch);
+        GradientEngine engine = ExecutorEngines.borrow(recipe, settings.taskThreads(), settings.batchSize());
         try {
           float[] gradients = new float[engine.network().parameterCount()];
           GradientEngine.BatchLoss loss = engine.gradient(shared.value(), shard.features(), shard.labels(), members,
               0, members.length, keys, gradients);
           total.merge(new RoundResult(gradients, loss.lossSum(), loss.correct(), loss.count()));
         } finally {
-          ExecutorEngines.release(recipe, maxBatch, engine);
+          ExecutorEngines.release(recipe, settings.batchSize(), engine);
         }
       }
-      return List.of(total).iterator();
+      return total;
     }
   }
 
@@ -319,8 +317,7 @@ public final class SparkWStep implements WStep, AutoCloseable {
    * A partition's part of an averaging round: local optimiser steps on its own samples from the broadcast
    * parameters and optimiser state; returns parameters and state weighted by the samples it saw.
    */
-  static final class AveragingTask implements
-      org.apache.spark.api.java.function.Function2<Integer, Iterator<Shard>, Iterator<RoundResult>> {
+  static final class AveragingTask implements RoundJob.PartitionTask {
     private static final long serialVersionUID = 1L;
 
     /** Where every partition starts a round from. */
@@ -348,7 +345,7 @@ public final class SparkWStep implements WStep, AutoCloseable {
     }
 
     @Override
-    public Iterator<RoundResult> call(Integer partitionIndex, Iterator<Shard> partition) {
+    public RoundResult apply(int partitionIndex, Iterator<Shard> partition) {
       RoundResult total = new RoundResult();
       while (partition.hasNext()) {
         Shard shard = partition.next();
@@ -358,7 +355,7 @@ public final class SparkWStep implements WStep, AutoCloseable {
         if (from >= to) {
           continue;
         }
-        GradientEngine engine = ExecutorEngines.borrow(recipe, 1, settings.batchSize());
+        GradientEngine engine = ExecutorEngines.borrow(recipe, settings.taskThreads(), settings.batchSize());
         try {
           Network network = engine.network();
           float[] params = shared.value().params().clone();
@@ -396,7 +393,7 @@ public final class SparkWStep implements WStep, AutoCloseable {
           ExecutorEngines.release(recipe, settings.batchSize(), engine);
         }
       }
-      return List.of(total).iterator();
+      return total;
     }
   }
 }

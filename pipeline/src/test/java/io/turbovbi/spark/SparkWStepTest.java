@@ -63,7 +63,7 @@ class SparkWStepTest {
     try (JavaSparkContext spark = context(master);
          SparkWStep step = new SparkWStep(spark, RECIPE, network.initialParameters(SEED),
              ShardedData.of(spark, train, partitions), validation, ADAM, SEED,
-             new SparkWStep.Settings(mode, 100, 3, 1, -8), 1)) {
+             new SparkWStep.Settings(mode, 100, 3, 1, -8, 1), 1)) {
       WStep.Result result = step.run(precisions(network, 3), 2);
       assertTrue(result.rounds() > 0 && result.bytesMoved() > 0);
       if (mode == SparkWStep.Mode.GRADIENT) {
