@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.IntConsumer;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
@@ -36,19 +37,35 @@ final class CompressJob {
   private final boolean json;
   private final boolean overwrite;
   private final boolean resume;
+  private final IntConsumer afterCheckpoint;
 
   CompressJob(Config config, PrintStream out, boolean json, boolean overwrite, boolean resume) {
+    this(config, out, json, overwrite, resume, iteration -> { });
+  }
+
+  /** @param afterCheckpoint told the iteration of every checkpoint once it is written (tests stop runs with it) */
+  CompressJob(Config config, PrintStream out, boolean json, boolean overwrite, boolean resume,
+              IntConsumer afterCheckpoint) {
     this.config = config;
     this.out = out;
     this.json = json;
     this.overwrite = overwrite;
     this.resume = resume;
+    this.afterCheckpoint = afterCheckpoint;
   }
 
-  /** Runs the job and returns where the result went. */
+  /** Runs the job and returns where the result went; the Spark session is stopped at the end. */
   String run() {
-    long start = System.nanoTime();
     SparkSession session = SparkSetup.session(config, "turbovbi compress");
+    try {
+      return run(session);
+    } finally {
+      session.stop();
+    }
+  }
+
+  private String run(SparkSession session) {
+    long start = System.nanoTime();
     JavaSparkContext spark = JavaSparkContext.fromSparkContext(session.sparkContext());
     RunOutput output = new RunOutput(config.required(ConfigKeys.OUTPUT), spark.hadoopConfiguration());
     output.prepare(overwrite, resume);
@@ -117,6 +134,7 @@ final class CompressJob {
         Checkpoint checkpoint = new Checkpoint(network.describe(), loop.state(), wStep.parameters().clone(),
             wStep.optimizer().state(), wStep.epochsDone());
         output.writeCheckpoint(checkpoint.loop().iteration(), checkpoint::writeTo);
+        afterCheckpoint.accept(checkpoint.loop().iteration());
       });
       double loopSeconds = (System.nanoTime() - loopStart) / 1e9;
       float[] masked = Masks.apply(network, wStep.parameters(), result.masks());

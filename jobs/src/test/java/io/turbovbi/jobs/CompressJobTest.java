@@ -1,0 +1,109 @@
+package io.turbovbi.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The compress job on an embedded local Spark: outputs, determinism across partitionings, resume. */
+class CompressJobTest {
+  @TempDir
+  static Path temp;
+  private static Path data;
+
+  @BeforeAll
+  static void writeData() throws Exception {
+    data = temp.resolve("data");
+    TestRuns.writeIdx(data);
+  }
+
+  private static Map<String, String> run(String name, String master, int partitions) {
+    Map<String, String> settings = TestRuns.smallRun(data.toString(), temp.resolve(name).toString());
+    settings.put("cluster.master", master);
+    settings.put("cluster.partitions", Integer.toString(partitions));
+    return settings;
+  }
+
+  private static float[] params(String name) throws Exception {
+    return TestRuns.readFloats(temp.resolve(name).resolve("result/variational/params.npy"));
+  }
+
+  @Test
+  void writesCheckpointAndCompleteResult() throws Exception {
+    TestRuns.Outcome outcome = TestRuns.compress(run("outputs", "local[2]", 2));
+    assertEquals(0, outcome.status(), outcome.out());
+    Path result = temp.resolve("outputs/result");
+    for (String file : List.of("metrics.json", "history.csv", "variational/params.npy", "variational/network.json",
+        "mask/layer-1.npy", "mask/layer-2.npy", "pit/layer-1.npy")) {
+      assertTrue(Files.size(result.resolve(file)) > 0, file);
+    }
+    List<String> history = Files.readAllLines(result.resolve("history.csv"));
+    assertEquals(5, history.size(), "header, warm-up and 3 iterations");
+    assertTrue(history.get(0).startsWith("iteration,loss,kl,validation_accuracy,compression,active_share_1"));
+    String metrics = Files.readString(result.resolve("metrics.json"));
+    assertTrue(metrics.contains("\"test_accuracy_masked\": 0."), metrics);
+    assertTrue(Files.isDirectory(temp.resolve("outputs/checkpoints/iteration-0003")));
+    try (var listing = Files.list(temp.resolve("outputs/checkpoints"))) {
+      assertEquals(1, listing.count(), "only the newest checkpoint is kept");
+    }
+    assertTrue(outcome.out().contains("iter 3"), "progress per outer iteration");
+    assertTrue(outcome.out().contains("rounds,"), "progress per epoch with its rounds");
+  }
+
+  @Test
+  void gradientModeGivesTheSameModelOnOneTwoAndThreePartitions() throws Exception {
+    assertEquals(0, TestRuns.compress(run("p1", "local[1]", 1)).status());
+    assertEquals(0, TestRuns.compress(run("p2", "local[2]", 2)).status());
+    assertEquals(0, TestRuns.compress(run("p3", "local[2]", 3)).status());
+    float[] one = params("p1");
+    for (String other : List.of("p2", "p3")) {
+      double difference = TestRuns.maxDifference(one, params(other));
+      assertTrue(difference < 1e-3, other + " differs from local[1] by " + difference);
+    }
+    assertArrayEquals(Files.readAllBytes(temp.resolve("p1/result/mask/layer-1.npy")),
+        Files.readAllBytes(temp.resolve("p2/result/mask/layer-1.npy")));
+  }
+
+  @Test
+  void aRunStoppedAfterAnIterationAndResumedEndsLikeAnUninterruptedOne() throws Exception {
+    assertEquals(0, TestRuns.compress(run("whole", "local[2]", 2)).status());
+    Map<String, String> stopped = run("resumed", "local[2]", 2);
+    RuntimeException stop = assertThrows(RuntimeException.class, () -> TestRuns.compressWithHook(stopped, false,
+        iteration -> {
+          if (iteration == 1) {
+            throw new IllegalStateException("stopped by the test after iteration 1");
+          }
+        }));
+    assertEquals("stopped by the test after iteration 1", stop.getMessage());
+    assertTrue(Files.isDirectory(temp.resolve("resumed/checkpoints/iteration-0001")));
+    TestRuns.Outcome resumed = TestRuns.compress(stopped, "--resume");
+    assertEquals(0, resumed.status(), resumed.out());
+    assertTrue(resumed.out().contains("resuming after iteration 1"), resumed.out());
+    double difference = TestRuns.maxDifference(params("whole"), params("resumed"));
+    assertTrue(difference < 1e-5, "resumed run differs by " + difference);
+    assertArrayEquals(Files.readAllBytes(temp.resolve("whole/result/mask/layer-1.npy")),
+        Files.readAllBytes(temp.resolve("resumed/result/mask/layer-1.npy")));
+    TestRuns.Outcome again = TestRuns.compress(stopped, "--resume");
+    assertEquals(0, again.status());
+    assertTrue(again.out().contains("already complete"), again.out());
+  }
+
+  @Test
+  void aNonEmptyOutputIsNotOverwrittenWithoutOverwrite() throws Exception {
+    Path output = temp.resolve("occupied");
+    Files.createDirectories(output);
+    Files.writeString(output.resolve("precious.txt"), "keep me");
+    TestRuns.Outcome outcome = TestRuns.compress(run("occupied", "local[1]", 1));
+    assertEquals(Launcher.EXIT_USAGE, outcome.status());
+    assertTrue(outcome.out().contains("exists and is not empty: pass --overwrite"), outcome.out());
+    assertEquals("keep me", Files.readString(output.resolve("precious.txt")));
+  }
+}
