@@ -155,4 +155,26 @@ public final class ConfigKeys {
   public static Map<String, ConfigKey> all() {
     return ALL;
   }
+
+  /** One line per key: name, default, meaning, allowed values. */
+  static String describeAll() {
+    StringBuilder out = new StringBuilder();
+    for (ConfigKey key : ALL.values()) {
+      out.append(String.format("%-26s %-10s %s (%s)%n", key.name(), key.defaultValue() == null ? "-"
+          : key.defaultValue(), key.description(), key.requirement()));
+    }
+    return out.toString();
+  }
+
+  /** The README's table of keys; a test checks that the README holds exactly this. */
+  static String markdownTable() {
+    StringBuilder out = new StringBuilder("| key | default | meaning | allowed |\n|---|---|---|---|\n");
+    for (ConfigKey key : ALL.values()) {
+      out.append("| `").append(key.name()).append("` | ").append(key.defaultValue() == null ? "(none)"
+          : "`" + key.defaultValue() + "`").append(" | ").append(key.description().replace("|", "\\|"))
+          .append(" | ").append(key.requirement()).append(" |\n");
+    }
+    out.append("| `spark.*` | | any Spark setting, passed to Spark as it is | |\n");
+    return out.toString();
+  }
 }

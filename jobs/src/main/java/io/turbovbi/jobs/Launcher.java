@@ -7,6 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import io.turbovbi.mrf.BeliefPropagationBenchmark;
+import io.turbovbi.mrf.BpSchedule;
+import io.turbovbi.mrf.SupportGrid;
 import io.turbovbi.spark.SparkWStep;
 import org.apache.hadoop.conf.Configuration;
 
@@ -30,7 +33,10 @@ public final class Launcher {
         wstep-benchmark  variational w-step throughput: single JVM on 2 threads against Spark local masters
                     (--models lenet5 --masters local[1],local[2] --batch 512 --epochs 2 --task-threads 1
                     --mode gradient --local-steps 8 --json)
-        keys        list every configuration key with its default and meaning
+        bp-benchmark     loopy belief propagation speed on the support grids of LeNet-5's conv2 and of an 800x500
+                    dense layer, one core (--sweeps 50 --json)
+        regression  structured sparse regression: support recovery of iid, rows and grid (--trials 20 --json)
+        keys        list every configuration key with its default and meaning (--markdown: as a table)
       """;
 
   private Launcher() {}
@@ -96,9 +102,19 @@ public final class Launcher {
               SparkWStep.Mode.valueOf(parsed.option("mode", "gradient").toUpperCase(Locale.ROOT)),
               Integer.parseInt(parsed.option("local-steps", "8")));
         }
-        case "keys" -> ConfigKeys.all().values().forEach(key -> System.out.printf("%-22s %-10s %s (%s)%n",
-            key.name(), key.defaultValue() == null ? "-" : key.defaultValue(), key.description(),
-            key.requirement()));
+        case "bp-benchmark" -> {
+          Arguments parsed = Arguments.parse("bp-benchmark", rest, Set.of("sweeps"), Set.of("json"));
+          bpBenchmark(Integer.parseInt(parsed.option("sweeps", "50")), parsed.flag("json"));
+        }
+        case "regression" -> {
+          Arguments parsed = Arguments.parse("regression", rest, Set.of("trials", "seed"), Set.of("json"));
+          new RegressionExperiment().run(System.out, parsed.flag("json"),
+              Integer.parseInt(parsed.option("trials", "20")), Long.parseLong(parsed.option("seed", "1")));
+        }
+        case "keys" -> {
+          Arguments parsed = Arguments.parse("keys", rest, Set.of(), Set.of("markdown"));
+          System.out.print(parsed.flag("markdown") ? ConfigKeys.markdownTable() : ConfigKeys.describeAll());
+        }
         default -> {
           System.err.print("unknown command '" + args[0] + "'\n" + USAGE);
           return EXIT_USAGE;
@@ -112,6 +128,20 @@ public final class Launcher {
       // Bad data or settings found while running (InvalidDataException among them): the message says what.
       System.err.println("error: " + e.getMessage());
       return EXIT_FAILURE;
+    }
+  }
+
+  private static void bpBenchmark(int sweeps, boolean json) {
+    for (SupportGrid grid : List.of(SupportGrid.conv(50, 20, 5), SupportGrid.dense(500, 800))) {
+      BeliefPropagationBenchmark.Result r = BeliefPropagationBenchmark.run(grid, BpSchedule.FLOODING, sweeps, 1);
+      if (json) {
+        System.out.println(new JsonLine().put("benchmark", "loopy-bp").put("grid", r.grid()).put("rows", r.rows())
+            .put("cols", r.cols()).put("schedule", r.schedule().toString()).put("sweeps", r.sweeps())
+            .put("seconds", r.seconds()).put("edge_messages_per_s", r.edgeMessagesPerSecond()));
+      } else {
+        System.out.printf(Locale.ROOT, "%-28s %4d x %-4d %3d sweeps  %.3f s  %,.0f edge-messages/s%n", r.grid(),
+            r.rows(), r.cols(), r.sweeps(), r.seconds(), r.edgeMessagesPerSecond());
+      }
     }
   }
 
