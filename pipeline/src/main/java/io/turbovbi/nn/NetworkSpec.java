@@ -25,6 +25,14 @@ public final class NetworkSpec {
     int option(String name, int fallback) {
       return options.getOrDefault(name, fallback);
     }
+
+    /** The layer as the description language writes it. */
+    public String text() {
+      List<String> parts = new ArrayList<>();
+      args.forEach(arg -> parts.add(Integer.toString(arg)));
+      options.forEach((name, value) -> parts.add(name + "=" + value));
+      return parts.isEmpty() ? type : type + "(" + String.join(",", parts) + ")";
+    }
   }
 
   public static final Map<String, String> PRESETS = Map.of(
@@ -53,6 +61,28 @@ public final class NetworkSpec {
   @Override
   public String toString() {
     return text;
+  }
+
+  /**
+   * The same description with the weight layers (dense and conv, in order) given new numbers of output units; the
+   * last weight layer must keep its number (the classes).
+   */
+  public NetworkSpec withUnits(int[] units) {
+    List<LayerSpec> changed = new ArrayList<>();
+    int k = 0;
+    for (LayerSpec layer : layers) {
+      if (layer.type().equals("dense") || layer.type().equals("conv")) {
+        List<Integer> args = new ArrayList<>(layer.args());
+        args.set(0, units[k++]);
+        changed.add(new LayerSpec(layer.type(), args, layer.options()));
+      } else {
+        changed.add(layer);
+      }
+    }
+    if (k != units.length) {
+      throw new IllegalArgumentException(units.length + " unit counts for " + k + " weight layers");
+    }
+    return new NetworkSpec(String.join(" ", changed.stream().map(LayerSpec::text).toList()), changed);
   }
 
   /** Parses a description or a preset name. */
