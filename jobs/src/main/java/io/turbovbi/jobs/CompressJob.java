@@ -10,6 +10,7 @@ import io.turbovbi.nn.ParamBlock;
 import io.turbovbi.nn.WeightShape;
 import io.turbovbi.spark.NetworkRecipe;
 import io.turbovbi.spark.ShardedData;
+import io.turbovbi.spark.SparkTrainer;
 import io.turbovbi.spark.SparkWStep;
 import io.turbovbi.turbo.Masks;
 import io.turbovbi.turbo.TurboVbi;
@@ -90,10 +91,10 @@ final class CompressJob {
         : Math.max(1, spark.defaultParallelism() / config.integer(ConfigKeys.CLUSTER_TASK_THREADS));
     int batch = config.integer(ConfigKeys.CLUSTER_BATCH) > 0 ? config.integer(ConfigKeys.CLUSTER_BATCH)
         : config.integer(ConfigKeys.TRAIN_BATCH);
-    SparkWStep.Settings settings = new SparkWStep.Settings(
-        SparkWStep.Mode.valueOf(config.required(ConfigKeys.CLUSTER_MODE).toUpperCase(Locale.ROOT)), batch,
+    SparkTrainer.Settings settings = new SparkTrainer.Settings(
+        SparkTrainer.Mode.valueOf(config.required(ConfigKeys.CLUSTER_MODE).toUpperCase(Locale.ROOT)), batch,
         config.integer(ConfigKeys.CLUSTER_LOCAL_STEPS), config.integer(ConfigKeys.CLUSTER_DEPTH),
-        config.real(ConfigKeys.LOGVAR_CAP), config.integer(ConfigKeys.CLUSTER_TASK_THREADS));
+        config.integer(ConfigKeys.CLUSTER_TASK_THREADS));
     int driverThreads = Models.threads(config);
     say(String.format(Locale.ROOT, "compress: %s, %,d weights; Spark %s (%s), %d partitions, %s mode, batch %d; "
             + "BLAS %s; train %d, validation %d; output %s", network.describe(), network.weightCount(),
@@ -105,10 +106,11 @@ final class CompressJob {
             .put("batch", batch).put("blas", Blas.implementation()).put("train", split.train().size())
             .put("validation", split.validation().size()).put("output", output.location()));
 
-    try (SparkWStep wStep = new SparkWStep(spark, recipe, network.initialParameters(seed),
-        ShardedData.of(spark, split.train(), partitions), split.validation(), Models.optimizer(config), seed,
-        settings, driverThreads)) {
-      wStep.onEpoch(report -> say(String.format(Locale.ROOT,
+    try (SparkWStep wStep = new SparkWStep(new SparkTrainer(spark, recipe, network.initialParameters(seed),
+        ShardedData.of(spark, split.train(), partitions), Models.optimizer(config), seed, settings, driverThreads),
+        split.validation(), config.real(ConfigKeys.LOGVAR_CAP))) {
+      SparkTrainer trainer = wStep.trainer();
+      trainer.onEpoch(report -> say(String.format(Locale.ROOT,
               "  epoch %d  loss %.4f  %d rounds, %.1f ms/round  %.1f s  %,.0f samples/s", report.epoch() + 1,
               report.meanLoss(), report.rounds(), 1000 * report.secondsPerRound(), report.seconds(),
               report.samples() / report.seconds()),
@@ -125,19 +127,19 @@ final class CompressJob {
               + ", not of " + network.describe());
         }
         loop.restore(checkpoint.loop());
-        wStep.restore(checkpoint.params(), checkpoint.optimizer(), checkpoint.epochsDone());
+        trainer.restore(checkpoint.params(), checkpoint.optimizer(), checkpoint.epochsDone());
         say("resuming after iteration " + checkpoint.loop().iteration(), new JsonLine().put("event", "resume")
             .put("iteration", checkpoint.loop().iteration()));
       }
       long loopStart = System.nanoTime();
       TurboVbi.Result result = loop.run(new HistoryPrinter(out, json), () -> {
-        Checkpoint checkpoint = new Checkpoint(network.describe(), loop.state(), wStep.parameters().clone(),
-            wStep.optimizer().state(), wStep.epochsDone());
+        Checkpoint checkpoint = new Checkpoint(network.describe(), loop.state(), trainer.parameters().clone(),
+            trainer.optimizer().state(), trainer.epochsDone());
         output.writeCheckpoint(checkpoint.loop().iteration(), checkpoint::writeTo);
         afterCheckpoint.accept(checkpoint.loop().iteration());
       });
       double loopSeconds = (System.nanoTime() - loopStart) / 1e9;
-      float[] masked = Masks.apply(network, wStep.parameters(), result.masks());
+      float[] masked = Masks.apply(network, trainer.parameters(), result.masks());
       double validationAccuracy = wStep.heldOutAccuracy(result.masks());
       LabeledSamples test = data.test();
       double testAccuracy;
@@ -166,7 +168,7 @@ final class CompressJob {
       output.writeResult(directory -> {
         directory.file("metrics.json", o -> o.write((metrics + "\n").getBytes(StandardCharsets.UTF_8)));
         directory.file("history.csv", HistoryCsv.of(result.history()));
-        directory.file("variational/params.npy", Npy.floats(wStep.parameters(), wStep.parameters().length));
+        directory.file("variational/params.npy", Npy.floats(trainer.parameters(), trainer.parameters().length));
         directory.file("variational/network.json", o -> o.write((networkJson(recipe, network) + "\n")
             .getBytes(StandardCharsets.UTF_8)));
         for (int k = 0; k < shapes.size(); k++) {

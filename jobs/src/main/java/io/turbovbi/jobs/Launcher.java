@@ -10,7 +10,7 @@ import java.util.Set;
 import io.turbovbi.mrf.BeliefPropagationBenchmark;
 import io.turbovbi.mrf.BpSchedule;
 import io.turbovbi.mrf.SupportGrid;
-import io.turbovbi.spark.SparkWStep;
+import io.turbovbi.spark.SparkTrainer;
 import org.apache.hadoop.conf.Configuration;
 
 /** The command line of the project: {@code java -jar turbovbi.jar <command> ...}; run without arguments for help. */
@@ -99,7 +99,7 @@ public final class Launcher {
               list(parsed.option("models", "lenet5")), list(parsed.option("masters", "local[1],local[2]")),
               Integer.parseInt(parsed.option("batch", "512")), Integer.parseInt(parsed.option("epochs", "2")),
               Integer.parseInt(parsed.option("task-threads", "1")),
-              SparkWStep.Mode.valueOf(parsed.option("mode", "gradient").toUpperCase(Locale.ROOT)),
+              SparkTrainer.Mode.valueOf(parsed.option("mode", "gradient").toUpperCase(Locale.ROOT)),
               Integer.parseInt(parsed.option("local-steps", "8")));
         }
         case "bp-benchmark" -> {

@@ -8,6 +8,7 @@ import io.turbovbi.nn.WeightShape;
 import io.turbovbi.spark.NetworkRecipe;
 import io.turbovbi.spark.RoundBenchmark;
 import io.turbovbi.spark.ShardedData;
+import io.turbovbi.spark.SparkTrainer;
 import io.turbovbi.spark.SparkWStep;
 import io.turbovbi.turbo.LocalWStep;
 import io.turbovbi.turbo.WStep;
@@ -51,8 +52,8 @@ final class SparkBenchmarks {
    * Training throughput of the variational w-step on the built-in sample: the single-JVM trainer on 2 threads, then
    * the Spark w-step on each given master; one untimed epoch first.
    */
-  void wStep(List<String> models, List<String> masters, int batch, int epochs, int taskThreads, SparkWStep.Mode mode,
-             int localSteps) {
+  void wStep(List<String> models, List<String> masters, int batch, int epochs, int taskThreads,
+             SparkTrainer.Mode mode, int localSteps) {
     LabeledSamples train = BuiltInSample.train();
     for (String model : models) {
       NetworkRecipe recipe = new NetworkRecipe(model, 1, 28, 28, 10, true, -10);
@@ -71,14 +72,14 @@ final class SparkBenchmarks {
             .with(ConfigKeys.CLUSTER_TASK_THREADS, Integer.toString(taskThreads)), "turbovbi w-step benchmark");
         JavaSparkContext spark = JavaSparkContext.fromSparkContext(session.sparkContext());
         int partitions = Math.max(1, spark.defaultParallelism() / taskThreads);
-        try (SparkWStep step = new SparkWStep(spark, recipe, network.initialParameters(1),
-            ShardedData.of(spark, train, partitions), null, new OptimizerSettings("adam", 1e-3, 1e-3, 0), 1,
-            new SparkWStep.Settings(mode, batch, localSteps, 1, -8, taskThreads), 2)) {
+        try (SparkWStep step = new SparkWStep(new SparkTrainer(spark, recipe, network.initialParameters(1),
+            ShardedData.of(spark, train, partitions), new OptimizerSettings("adam", 1e-3, 1e-3, 0), 1,
+            new SparkTrainer.Settings(mode, batch, localSteps, 1, taskThreads), 2), null, -8)) {
           step.run(precisions, 1);
           WStep.Result result = step.run(precisions, epochs);
           double rate = train.size() * epochs / result.seconds();
           report(model, master + ", " + partitions + " x " + taskThreads + " thread(s), " + mode.name()
-              .toLowerCase(Locale.ROOT) + (mode == SparkWStep.Mode.AVERAGE ? " " + localSteps + " steps" : ""), batch,
+              .toLowerCase(Locale.ROOT) + (mode == SparkTrainer.Mode.AVERAGE ? " " + localSteps + " steps" : ""), batch,
               rate,
               result.rounds(), result.seconds() / result.rounds(), local);
         } finally {

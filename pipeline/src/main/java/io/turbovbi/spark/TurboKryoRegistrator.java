@@ -17,7 +17,8 @@ public final class TurboKryoRegistrator implements KryoRegistrator {
   /** Everything this project sends between driver and executors. */
   public static final List<Class<?>> CLASSES = List.of(
       float[].class, float[][].class, double[].class, double[][].class, int[].class, long[].class,
-      Shard.class, Shard[].class, RoundResult.class, SparkWStep.AveragingTask.Start.class, Optimizer.State.class);
+      Shard.class, Shard[].class, RoundResult.class, SparkTrainer.AveragingTask.Start.class, Optimizer.State.class,
+      VariationalUpdate.class, MaskedUpdate.class, PlainUpdate.class, boolean[].class, boolean[][].class);
 
   @Override
   public void registerClasses(Kryo kryo) {

@@ -6,7 +6,6 @@ import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.nn.GradientEngine;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.Optimizer;
-import io.turbovbi.nn.ParamBlock;
 import io.turbovbi.nn.ParamKind;
 import io.turbovbi.nn.Trainer;
 import io.turbovbi.nn.Update;
@@ -70,18 +69,7 @@ public final class LocalWStep implements WStep, AutoCloseable {
 
   @Override
   public Posterior posterior() {
-    float[][] means = new float[weightLayers.length][];
-    float[][] variances = new float[weightLayers.length][];
-    for (int k = 0; k < weightLayers.length; k++) {
-      ParamBlock mu = network.block(weightLayers[k], ParamKind.WEIGHT);
-      ParamBlock logVar = network.block(weightLayers[k], ParamKind.LOGVAR);
-      means[k] = java.util.Arrays.copyOfRange(params, mu.offset(), mu.end());
-      variances[k] = new float[logVar.length()];
-      for (int n = 0; n < logVar.length(); n++) {
-        variances[k][n] = (float) Math.exp(params[logVar.offset() + n]);
-      }
-    }
-    return new Posterior(means, variances);
+    return Posterior.of(network, params);
   }
 
   @Override

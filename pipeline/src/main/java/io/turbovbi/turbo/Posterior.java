@@ -1,5 +1,10 @@
 package io.turbovbi.turbo;
 
+import io.turbovbi.nn.Network;
+import io.turbovbi.nn.ParamBlock;
+import io.turbovbi.nn.ParamKind;
+import java.util.Arrays;
+
 /**
  * q(w) = N(mu, sigma^2) of every weight, per weight layer (numbered 0.. in network order), in each layer's weight
  * order.
@@ -20,5 +25,22 @@ public record Posterior(float[][] means, float[][] variances) {
 
   public int layers() {
     return means.length;
+  }
+
+  /** q(w) read from a variational network's parameters: mu and exp(log sigma^2) of every weight layer. */
+  public static Posterior of(Network network, float[] params) {
+    int[] weightLayers = network.weightLayers();
+    float[][] means = new float[weightLayers.length][];
+    float[][] variances = new float[weightLayers.length][];
+    for (int k = 0; k < weightLayers.length; k++) {
+      ParamBlock mu = network.block(weightLayers[k], ParamKind.WEIGHT);
+      ParamBlock logVar = network.block(weightLayers[k], ParamKind.LOGVAR);
+      means[k] = Arrays.copyOfRange(params, mu.offset(), mu.end());
+      variances[k] = new float[logVar.length()];
+      for (int n = 0; n < logVar.length(); n++) {
+        variances[k][n] = (float) Math.exp(params[logVar.offset() + n]);
+      }
+    }
+    return new Posterior(means, variances);
   }
 }

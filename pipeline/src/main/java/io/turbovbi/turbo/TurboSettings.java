@@ -19,8 +19,8 @@ import java.util.List;
  * @param targetCompression stop when all weights / active weights reaches it (0: never)
  */
 public record TurboSettings(Factorisation factorisation, List<GammaMixturePrior> priors, List<MrfParams> mrfs,
-                            WarmUpPrior warmUpPrior, int warmUpEpochs, int epochsPerIteration, int maxIterations, double tolerance,
-                            double targetCompression) {
+                            WarmUpPrior warmUpPrior, int warmUpEpochs, int epochsPerIteration, int maxIterations,
+                            double tolerance, double targetCompression) {
   public TurboSettings {
     priors = List.copyOf(priors);
     mrfs = List.copyOf(mrfs);

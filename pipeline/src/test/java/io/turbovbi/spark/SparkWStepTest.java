@@ -58,18 +58,18 @@ class SparkWStepTest {
     }
   }
 
-  private static float[] sparkResult(String master, int partitions, SparkWStep.Mode mode) {
+  private static float[] sparkResult(String master, int partitions, SparkTrainer.Mode mode) {
     Network network = RECIPE.build();
     try (JavaSparkContext spark = context(master);
-         SparkWStep step = new SparkWStep(spark, RECIPE, network.initialParameters(SEED),
-             ShardedData.of(spark, train, partitions), validation, ADAM, SEED,
-             new SparkWStep.Settings(mode, 100, 3, 1, -8, 1), 1)) {
+         SparkWStep step = new SparkWStep(new SparkTrainer(spark, RECIPE, network.initialParameters(SEED),
+             ShardedData.of(spark, train, partitions), ADAM, SEED, new SparkTrainer.Settings(mode, 100, 3, 1, 1), 1),
+             validation, -8)) {
       WStep.Result result = step.run(precisions(network, 3), 2);
       assertTrue(result.rounds() > 0 && result.bytesMoved() > 0);
-      if (mode == SparkWStep.Mode.GRADIENT) {
+      if (mode == SparkTrainer.Mode.GRADIENT) {
         assertEquals(24, result.rounds(), "one round per global batch of 100 over 2 epochs of 1200");
       }
-      return step.parameters().clone();
+      return step.trainer().parameters().clone();
     }
   }
 
@@ -77,7 +77,7 @@ class SparkWStepTest {
   void gradientModeMatchesTheSingleJvmWStepOnOneTwoAndThreePartitions() {
     float[] expected = localResult();
     for (String[] run : new String[][] {{"local[1]", "1"}, {"local[2]", "2"}, {"local[2]", "3"}}) {
-      float[] actual = sparkResult(run[0], Integer.parseInt(run[1]), SparkWStep.Mode.GRADIENT);
+      float[] actual = sparkResult(run[0], Integer.parseInt(run[1]), SparkTrainer.Mode.GRADIENT);
       double worst = 0;
       for (int i = 0; i < expected.length; i++) {
         worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
@@ -90,7 +90,7 @@ class SparkWStepTest {
   void averagingModeLearns() {
     Network network = RECIPE.build();
     float[] initial = network.initialParameters(SEED);
-    float[] trained = sparkResult("local[2]", 2, SparkWStep.Mode.AVERAGE);
+    float[] trained = sparkResult("local[2]", 2, SparkTrainer.Mode.AVERAGE);
     try (io.turbovbi.nn.GradientEngine engine = new io.turbovbi.nn.GradientEngine(network, 1, 256)) {
       double before = engine.evaluate(initial, validation.features(), validation.labels(), 0, validation.size())
           .correct() / (double) validation.size();

@@ -43,10 +43,14 @@ class TurboKryoRegistratorTest {
     RoundResult result = (RoundResult) roundTrip(new RoundResult(new float[] {0.5f}, 1.5, 3, 4));
     assertEquals(1.5, result.lossSum);
     assertEquals(4, result.count);
-    SparkWStep.AveragingTask.Start start = (SparkWStep.AveragingTask.Start) roundTrip(
-        new SparkWStep.AveragingTask.Start(new float[] {1}, new Optimizer.State(3, new float[][] {{2}, {3}})));
+    SparkTrainer.AveragingTask.Start start = (SparkTrainer.AveragingTask.Start) roundTrip(
+        new SparkTrainer.AveragingTask.Start(new float[] {1}, new Optimizer.State(3, new float[][] {{2}, {3}})));
     assertEquals(3, start.optimizerState().steps());
     assertArrayEquals(new double[][] {{1, 2}}, (double[][]) roundTrip(new double[][] {{1, 2}}));
+    VariationalUpdate variational = (VariationalUpdate) roundTrip(new VariationalUpdate(new double[][] {{3}}, -8));
+    assertEquals(-8, variational.logVarCap());
+    MaskedUpdate masked = (MaskedUpdate) roundTrip(new MaskedUpdate(new boolean[][] {{true, false}}));
+    assertEquals(false, masked.masks()[0][1]);
   }
 
   @Test

@@ -40,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>stdout and stderr go to {@code submit-N.out} and {@code submit-N.err} in {@link Builder#logDir} (default
  * {@code target/testkit-submit/} under the working directory, i.e. the module under Surefire, else a temporary
- * folder; kept for post-mortems, numbered per test JVM so a later run overwrites them). On time-out the driver JVM and anything it started are killed
+ * folder; kept for post-mortems, numbered per test JVM so a later run overwrites them). On time-out the driver
+ * JVM and anything it started are killed
  * (SIGKILL); the Master then removes the application and the Workers kill its executors.
  */
 public final class SparkSubmitRunner {

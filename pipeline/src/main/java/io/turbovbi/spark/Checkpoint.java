@@ -1,4 +1,4 @@
-package io.turbovbi.jobs;
+package io.turbovbi.spark;
 
 import io.turbovbi.nn.Optimizer;
 import io.turbovbi.turbo.TurboVbi;
@@ -19,12 +19,12 @@ import java.util.zip.InflaterInputStream;
  *
  * @param network the network description of the run, checked when resuming
  */
-record Checkpoint(String network, TurboVbi.State loop, float[] params, Optimizer.State optimizer, int epochsDone)
-    implements Serializable {
+public record Checkpoint(String network, TurboVbi.State loop, float[] params, Optimizer.State optimizer,
+                         int epochsDone) implements Serializable {
   private static final String MAGIC = "turbovbi-checkpoint";
   private static final int FORMAT_VERSION = 1;
 
-  void writeTo(OutputStream out) throws IOException {
+  public void writeTo(OutputStream out) throws IOException {
     DataOutputStream header = new DataOutputStream(out);
     header.writeUTF(MAGIC);
     header.writeInt(FORMAT_VERSION);
@@ -36,21 +36,22 @@ record Checkpoint(String network, TurboVbi.State loop, float[] params, Optimizer
     compressed.finish();
   }
 
-  static Checkpoint readFrom(InputStream in, String source) {
+  /** Reads a checkpoint; one that is not a checkpoint, or of another format version, is refused by name. */
+  public static Checkpoint readFrom(InputStream in, String source) {
     try (DataInputStream header = new DataInputStream(in)) {
       if (!MAGIC.equals(header.readUTF())) {
-        throw new ConfigException(source + " is not a checkpoint of this project");
+        throw new IllegalArgumentException(source + " is not a checkpoint of this project");
       }
       int version = header.readInt();
       if (version != FORMAT_VERSION) {
-        throw new ConfigException(source + " has checkpoint format " + version + ", this version reads "
+        throw new IllegalArgumentException(source + " has checkpoint format " + version + ", this version reads "
             + FORMAT_VERSION);
       }
       try (ObjectInputStream objects = new ObjectInputStream(new InflaterInputStream(header))) {
         return (Checkpoint) objects.readObject();
       }
     } catch (IOException | ClassNotFoundException | ClassCastException e) {
-      throw new ConfigException("cannot read checkpoint " + source + ": " + e);
+      throw new IllegalArgumentException("cannot read checkpoint " + source + ": " + e);
     }
   }
 }

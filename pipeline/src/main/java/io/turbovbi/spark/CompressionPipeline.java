@@ -1,0 +1,194 @@
+package io.turbovbi.spark;
+
+import io.turbovbi.compress.Evaluation;
+import io.turbovbi.compress.MagnitudePruning;
+import io.turbovbi.compress.MeanNetwork;
+import io.turbovbi.compress.UnitPruner;
+import io.turbovbi.data.LabeledSamples;
+import io.turbovbi.nn.Network;
+import io.turbovbi.nn.NetworkSpec;
+import io.turbovbi.nn.OptimizerSettings;
+import io.turbovbi.turbo.IterationRecord;
+import io.turbovbi.turbo.Masks;
+import io.turbovbi.turbo.TurboSettings;
+import io.turbovbi.turbo.TurboVbi;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * The whole compression on Spark: find a mask (Turbo-VBI with the MRF prior, Turbo-VBI with Module B off, or the
+ * magnitude baseline), zero the masked weights, remove dead neurons and channels, fine-tune the survivors with the
+ * mask fixed (DESIGN 2, final mask). Every training phase runs as {@link SparkTrainer} rounds over the same shards.
+ */
+public final class CompressionPipeline {
+  /** How the mask is found. */
+  public enum Method {
+    /** Turbo-VBI with each layer's support MRF as configured. */
+    TURBO,
+    /** Turbo-VBI with Module B off (pi = lambda): plain sparse Bayesian learning. */
+    IID,
+    /** Train the dense network, keep the largest |w| over the whole network, fine-tune. */
+    MAGNITUDE
+  }
+
+  /**
+   * @param method how the mask is found
+   * @param description the network description
+   * @param channels input channels
+   * @param height input height
+   * @param width input width
+   * @param classes number of classes
+   * @param initialLogVar initial log-variance of the variational network
+   * @param logVarCap cap on log-variances
+   * @param turbo the Turbo-VBI settings (TURBO and IID)
+   * @param trainer how rounds run
+   * @param optimizer optimiser of the w-step and of the magnitude baseline's training
+   * @param magnitudeEpochs epochs of dense training for the magnitude baseline
+   * @param magnitudeKeep weights the magnitude baseline keeps
+   * @param fineTuneEpochs epochs of masked fine-tuning (0: none)
+   * @param fineTuneOptimizer optimiser of the fine-tuning
+   * @param seed seed of initialisation, batches and noise
+   * @param driverThreads threads of the driver's update and evaluation
+   */
+  public record Settings(Method method, String description, int channels, int height, int width, int classes,
+                         double initialLogVar, double logVarCap, TurboSettings turbo, SparkTrainer.Settings trainer,
+                         OptimizerSettings optimizer, int magnitudeEpochs, long magnitudeKeep, int fineTuneEpochs,
+                         OptimizerSettings fineTuneOptimizer, long seed, int driverThreads) {}
+
+  /** Where progress goes, and where checkpoints of the Turbo-VBI phase are kept. */
+  public interface Listener {
+    void phase(String name);
+
+    void epoch(SparkTrainer.EpochReport report);
+
+    void iteration(IterationRecord record);
+
+    /** The newest checkpoint of this run, if it is resuming. */
+    Optional<Checkpoint> resumeFrom();
+
+    void checkpoint(Checkpoint checkpoint);
+  }
+
+  /**
+   * What the compression produced.
+   *
+   * @param history the Turbo-VBI history (empty for the magnitude baseline)
+   * @param variationalParams the variational network's parameters (null for the magnitude baseline)
+   * @param pit q(s = 1) per weight layer (null for the magnitude baseline)
+   * @param dense the mean network (or the trained dense network) before masking
+   * @param masked the same with the masked weights set to zero
+   * @param pruned the smaller network after removing dead units, before fine-tuning
+   * @param fineTuned the smaller network after fine-tuning
+   * @param validationAccuracy accuracy on the validation split: dense, masked, pruned, fine-tuned
+   * @param seconds wall time per phase
+   */
+  public record Result(Method method, List<IterationRecord> history, float[] variationalParams, double[][] pit,
+                       boolean[][] masks, MeanNetwork dense, MeanNetwork masked, UnitPruner.Result pruned,
+                       MeanNetwork fineTuned, Map<String, Double> validationAccuracy, Map<String, Double> seconds) {}
+
+  private final Settings settings;
+
+  public CompressionPipeline(Settings settings) {
+    this.settings = settings;
+  }
+
+  public Result run(JavaSparkContext spark, JavaRDD<Shard> shards, LabeledSamples validation, Listener listener) {
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    NetworkSpec spec = NetworkSpec.parse(settings.description());
+    long start = System.nanoTime();
+    Result partial = settings.method() == Method.MAGNITUDE ? magnitude(spark, shards, spec, listener)
+        : turbo(spark, shards, validation, spec, listener);
+    seconds.put(settings.method() == Method.MAGNITUDE ? "dense_training" : "turbo_vbi", since(start));
+
+    listener.phase("removing dead units");
+    long pruneStart = System.nanoTime();
+    UnitPruner.Result pruned = UnitPruner.prune(partial.masked());
+    seconds.put("unit_removal", since(pruneStart));
+
+    MeanNetwork fineTuned = pruned.network();
+    long fineTuneStart = System.nanoTime();
+    if (settings.fineTuneEpochs() > 0) {
+      listener.phase("fine-tuning " + pruned.network().network().describe());
+      MeanNetwork small = pruned.network();
+      NetworkRecipe recipe = deterministic(small.spec().toString());
+      try (SparkTrainer trainer = new SparkTrainer(spark, recipe, small.params().clone(), shards,
+          settings.fineTuneOptimizer(), settings.seed(), settings.trainer(), settings.driverThreads())) {
+        trainer.onEpoch(listener::epoch);
+        trainer.train(settings.fineTuneEpochs(), new MaskedUpdate(small.nonZeros()));
+        fineTuned = new MeanNetwork(small.spec(), small.network(), trainer.parameters().clone());
+      }
+    }
+    seconds.put("fine_tuning", since(fineTuneStart));
+
+    Map<String, Double> accuracy = new LinkedHashMap<>();
+    accuracy.put("dense", Evaluation.accuracy(partial.dense(), validation, settings.driverThreads()));
+    accuracy.put("masked", Evaluation.accuracy(partial.masked(), validation, settings.driverThreads()));
+    accuracy.put("pruned", Evaluation.accuracy(pruned.network(), validation, settings.driverThreads()));
+    accuracy.put("fine_tuned", Evaluation.accuracy(fineTuned, validation, settings.driverThreads()));
+    return new Result(settings.method(), partial.history(), partial.variationalParams(), partial.pit(),
+        partial.masks(), partial.dense(), partial.masked(), pruned, fineTuned, accuracy, seconds);
+  }
+
+  private Result turbo(JavaSparkContext spark, JavaRDD<Shard> shards, LabeledSamples validation, NetworkSpec spec,
+                       Listener listener) {
+    NetworkRecipe recipe = new NetworkRecipe(settings.description(), settings.channels(), settings.height(),
+        settings.width(), settings.classes(), true, settings.initialLogVar());
+    Network network = recipe.build();
+    listener.phase("Turbo-VBI on " + network.describe());
+    try (SparkWStep wStep = new SparkWStep(new SparkTrainer(spark, recipe, network.initialParameters(
+        settings.seed()), shards, settings.optimizer(), settings.seed(), settings.trainer(),
+        settings.driverThreads()), validation, settings.logVarCap())) {
+      SparkTrainer trainer = wStep.trainer();
+      trainer.onEpoch(listener::epoch);
+      TurboVbi loop = new TurboVbi(settings.turbo(), network.weightShapes(), wStep);
+      Optional<Checkpoint> saved = listener.resumeFrom();
+      if (saved.isPresent()) {
+        Checkpoint checkpoint = saved.get();
+        if (!checkpoint.network().equals(network.describe())) {
+          throw new IllegalArgumentException("the checkpoint is of " + checkpoint.network() + ", not of "
+              + network.describe());
+        }
+        loop.restore(checkpoint.loop());
+        trainer.restore(checkpoint.params(), checkpoint.optimizer(), checkpoint.epochsDone());
+        listener.phase("resuming after iteration " + checkpoint.loop().iteration());
+      }
+      TurboVbi.Result result = loop.run(listener::iteration, () -> listener.checkpoint(new Checkpoint(
+          network.describe(), loop.state(), trainer.parameters().clone(), trainer.optimizer().state(),
+          trainer.epochsDone())));
+      float[] params = trainer.parameters().clone();
+      return new Result(settings.method(), result.history(), params, result.pit(), result.masks(),
+          MeanNetwork.of(spec, network, params, null), MeanNetwork.of(spec, network, params, result.masks()), null,
+          null, null, null);
+    }
+  }
+
+  private Result magnitude(JavaSparkContext spark, JavaRDD<Shard> shards, NetworkSpec spec, Listener listener) {
+    NetworkRecipe recipe = deterministic(settings.description());
+    Network network = recipe.build();
+    listener.phase("training the dense " + network.describe());
+    try (SparkTrainer trainer = new SparkTrainer(spark, recipe, network.initialParameters(settings.seed()), shards,
+        settings.optimizer(), settings.seed(), settings.trainer(), settings.driverThreads())) {
+      trainer.onEpoch(listener::epoch);
+      trainer.train(settings.magnitudeEpochs(), new PlainUpdate());
+      float[] params = trainer.parameters().clone();
+      MeanNetwork dense = new MeanNetwork(spec, network, params);
+      boolean[][] masks = MagnitudePruning.globalMask(network, params, settings.magnitudeKeep());
+      return new Result(settings.method(), List.of(), null, null, masks, dense,
+          new MeanNetwork(spec, network, Masks.apply(network, params, masks)), null, null, null,
+          null);
+    }
+  }
+
+  private NetworkRecipe deterministic(String description) {
+    return new NetworkRecipe(description, settings.channels(), settings.height(), settings.width(),
+        settings.classes(), false, 0);
+  }
+
+  private static double since(long start) {
+    return (System.nanoTime() - start) / 1e9;
+  }
+}
