@@ -1,23 +1,27 @@
 package io.turbovbi.jobs;
 
+import io.turbovbi.bayes.VariationalLayers;
+import io.turbovbi.compress.Evaluation;
 import io.turbovbi.data.ImageShape;
 import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.data.ValidationSplit;
 import io.turbovbi.nn.Blas;
-import io.turbovbi.nn.GradientEngine;
+import io.turbovbi.nn.LayerFactory;
 import io.turbovbi.nn.Network;
+import io.turbovbi.nn.NetworkSpec;
+import io.turbovbi.nn.OptimizerSettings;
 import io.turbovbi.nn.ParamBlock;
 import io.turbovbi.nn.WeightShape;
-import io.turbovbi.spark.NetworkRecipe;
+import io.turbovbi.spark.Checkpoint;
+import io.turbovbi.spark.CompressedNetworkModel;
+import io.turbovbi.spark.CompressionPipeline;
 import io.turbovbi.spark.ShardedData;
 import io.turbovbi.spark.SparkTrainer;
-import io.turbovbi.spark.SparkWStep;
-import io.turbovbi.turbo.Masks;
-import io.turbovbi.turbo.TurboVbi;
+import io.turbovbi.turbo.IterationRecord;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,9 +32,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The compression job: Turbo-VBI with its w-step spread over a Spark cluster (or an embedded local Spark), a
- * checkpoint after every outer iteration, and the result (variational state, final mask, metrics, history) written
- * to a local path or hdfs://.
+ * The compression job: find a mask (Turbo-VBI with the w-step spread over a Spark cluster or an embedded local
+ * Spark, or the magnitude baseline), remove dead units, fine-tune, and write the result (Spark ML model, metrics,
+ * history, masks, variational state) to a local path or hdfs://, with a checkpoint after every outer iteration.
  */
 final class CompressJob {
   private final Config config;
@@ -78,129 +82,187 @@ final class CompressJob {
     DataSets data = new DataSets(config, spark.hadoopConfiguration(), () -> session);
     ValidationSplit split = data.trainAndValidation();
     ImageShape shape = split.train().shape();
-    NetworkRecipe recipe = new NetworkRecipe(config.required(ConfigKeys.NETWORK), shape.channels(), shape.height(),
-        shape.width(), split.train().numClasses(), true, config.real(ConfigKeys.LOGVAR_INIT));
-    Network network;
+    CompressionPipeline.Method method = CompressionPipeline.Method.valueOf(
+        config.required(ConfigKeys.METHOD).toUpperCase(Locale.ROOT));
+    Network network = network(shape, split.train().numClasses());
+    int partitions = config.integer(ConfigKeys.CLUSTER_PARTITIONS) > 0 ? config.integer(ConfigKeys.CLUSTER_PARTITIONS)
+        : Math.max(1, spark.defaultParallelism() / config.integer(ConfigKeys.CLUSTER_TASK_THREADS));
+    CompressionPipeline.Settings settings = settings(method, shape, split.train().numClasses(), network);
+    say(String.format(Locale.ROOT, "compress (%s): %s, %,d weights; Spark %s (%s), %d partitions, %s mode, batch "
+            + "%d; BLAS %s; train %d, validation %d; output %s", method.name().toLowerCase(Locale.ROOT),
+            network.describe(), network.weightCount(), spark.version(), spark.master(), partitions,
+            settings.trainer().mode().name().toLowerCase(Locale.ROOT), settings.trainer().batchSize(),
+            Blas.implementation(), split.train().size(), split.validation().size(), output.location()),
+        new JsonLine().put("event", "start").put("method", method.name().toLowerCase(Locale.ROOT))
+            .put("network", network.describe()).put("weights", network.weightCount()).put("spark", spark.version())
+            .put("master", spark.master()).put("partitions", partitions)
+            .put("mode", settings.trainer().mode().name().toLowerCase(Locale.ROOT))
+            .put("batch", settings.trainer().batchSize()).put("blas", Blas.implementation())
+            .put("train", split.train().size()).put("validation", split.validation().size())
+            .put("output", output.location()));
+
+    CompressionPipeline.Result result = new CompressionPipeline(settings).run(spark,
+        ShardedData.of(spark, split.train(), partitions), split.validation(), listener(output));
+    LabeledSamples test = data.test();
+    int threads = settings.driverThreads();
+    Map<String, Double> testAccuracy = new LinkedHashMap<>();
+    testAccuracy.put("dense", Evaluation.accuracy(result.dense(), test, threads));
+    testAccuracy.put("masked", Evaluation.accuracy(result.masked(), test, threads));
+    testAccuracy.put("fine_tuned", Evaluation.accuracy(result.fineTuned(), test, threads));
+    JsonLine metrics = CompressionMetrics.of(result, testAccuracy)
+        .put("iterations", result.history().isEmpty() ? 0
+            : result.history().get(result.history().size() - 1).iteration())
+        .put("seconds_total", (System.nanoTime() - start) / 1e9).put("spark_version", spark.version())
+        .put("master", spark.master()).put("partitions", partitions).put("blas", Blas.implementation())
+        .put("data", new JsonLine().put("format", config.text(ConfigKeys.DATA_FORMAT))
+            .put("train", split.train().size()).put("validation", split.validation().size())
+            .put("test", test.size()))
+        .put("seed", settings.seed()).put("config", new TreeMap<>(config.explicitValues()));
+    writeResult(output, session, result, metrics, network);
+    double compression = (double) network.weightCount() / Math.max(1, countTrue(result.masks()));
+    say(String.format(Locale.ROOT, "result: %,d of %,d weights kept (%.1fx), %s; test accuracy: dense %.4f, "
+            + "masked %.4f, fine-tuned %.4f; %.0f s; written to %s", countTrue(result.masks()),
+            network.weightCount(), compression, result.fineTuned().network().describe(), testAccuracy.get("dense"),
+            testAccuracy.get("masked"), testAccuracy.get("fine_tuned"), (System.nanoTime() - start) / 1e9,
+            output.resultLocation()),
+        new JsonLine().put("event", "result").put("compression", compression).put("test_accuracy", testAccuracy)
+            .put("output", output.resultLocation()));
+    return output.location();
+  }
+
+  private Network network(ImageShape shape, int classes) {
     try {
-      network = recipe.build();
+      return NetworkSpec.parse(config.required(ConfigKeys.NETWORK)).build(shape.channels(), shape.height(),
+          shape.width(), classes, LayerFactory.DETERMINISTIC);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(ConfigKeys.NETWORK.name() + ": " + e.getMessage());
     }
-    long seed = config.longValue(ConfigKeys.SEED);
-    int partitions = config.integer(ConfigKeys.CLUSTER_PARTITIONS) > 0 ? config.integer(ConfigKeys.CLUSTER_PARTITIONS)
-        : Math.max(1, spark.defaultParallelism() / config.integer(ConfigKeys.CLUSTER_TASK_THREADS));
+  }
+
+  private CompressionPipeline.Settings settings(CompressionPipeline.Method method, ImageShape shape, int classes,
+                                                Network network) {
     int batch = config.integer(ConfigKeys.CLUSTER_BATCH) > 0 ? config.integer(ConfigKeys.CLUSTER_BATCH)
         : config.integer(ConfigKeys.TRAIN_BATCH);
-    SparkTrainer.Settings settings = new SparkTrainer.Settings(
+    SparkTrainer.Settings trainer = new SparkTrainer.Settings(
         SparkTrainer.Mode.valueOf(config.required(ConfigKeys.CLUSTER_MODE).toUpperCase(Locale.ROOT)), batch,
         config.integer(ConfigKeys.CLUSTER_LOCAL_STEPS), config.integer(ConfigKeys.CLUSTER_DEPTH),
         config.integer(ConfigKeys.CLUSTER_TASK_THREADS));
-    int driverThreads = Models.threads(config);
-    say(String.format(Locale.ROOT, "compress: %s, %,d weights; Spark %s (%s), %d partitions, %s mode, batch %d; "
-            + "BLAS %s; train %d, validation %d; output %s", network.describe(), network.weightCount(),
-            spark.version(), spark.master(), partitions, settings.mode().name().toLowerCase(Locale.ROOT), batch,
-            Blas.implementation(), split.train().size(), split.validation().size(), output.location()),
-        new JsonLine().put("event", "start").put("network", network.describe()).put("weights",
-                network.weightCount()).put("spark", spark.version()).put("master", spark.master())
-            .put("partitions", partitions).put("mode", settings.mode().name().toLowerCase(Locale.ROOT))
-            .put("batch", batch).put("blas", Blas.implementation()).put("train", split.train().size())
-            .put("validation", split.validation().size()).put("output", output.location()));
+    OptimizerSettings optimizer = Models.optimizer(config);
+    long keep = Math.max(1, Math.round(network.weightCount() / config.real(ConfigKeys.MAGNITUDE_COMPRESSION)));
+    return new CompressionPipeline.Settings(method, config.required(ConfigKeys.NETWORK), shape.channels(),
+        shape.height(), shape.width(), classes, config.real(ConfigKeys.LOGVAR_INIT),
+        config.real(ConfigKeys.LOGVAR_CAP), TurboSetup.settings(config, network.weightLayers().length), trainer,
+        optimizer, config.integer(ConfigKeys.MAGNITUDE_EPOCHS), keep, config.integer(ConfigKeys.FINETUNE_EPOCHS),
+        new OptimizerSettings(optimizer.kind(), config.real(ConfigKeys.FINETUNE_LR), 0, optimizer.momentum()),
+        config.longValue(ConfigKeys.SEED), Models.threads(config));
+  }
 
-    try (SparkWStep wStep = new SparkWStep(new SparkTrainer(spark, recipe, network.initialParameters(seed),
-        ShardedData.of(spark, split.train(), partitions), Models.optimizer(config), seed, settings, driverThreads),
-        split.validation(), config.real(ConfigKeys.LOGVAR_CAP))) {
-      SparkTrainer trainer = wStep.trainer();
-      trainer.onEpoch(report -> say(String.format(Locale.ROOT,
-              "  epoch %d  loss %.4f  %d rounds, %.1f ms/round  %.1f s  %,.0f samples/s", report.epoch() + 1,
-              report.meanLoss(), report.rounds(), 1000 * report.secondsPerRound(), report.seconds(),
-              report.samples() / report.seconds()),
-          new JsonLine().put("event", "epoch").put("epoch", report.epoch() + 1).put("loss", report.meanLoss())
-              .put("rounds", report.rounds()).put("seconds", report.seconds())
-              .put("seconds_per_round", report.secondsPerRound())));
-      TurboVbi loop = new TurboVbi(TurboSetup.settings(config, network.weightLayers().length),
-          network.weightShapes(), wStep);
-      Optional<InputStream> saved = resume ? output.latestCheckpoint() : Optional.empty();
-      if (saved.isPresent()) {
-        Checkpoint checkpoint = Checkpoint.readFrom(saved.get(), output.location() + "/checkpoints");
-        if (!checkpoint.network().equals(network.describe())) {
-          throw new ConfigException("the checkpoint in " + output.location() + " is of " + checkpoint.network()
-              + ", not of " + network.describe());
-        }
-        loop.restore(checkpoint.loop());
-        trainer.restore(checkpoint.params(), checkpoint.optimizer(), checkpoint.epochsDone());
-        say("resuming after iteration " + checkpoint.loop().iteration(), new JsonLine().put("event", "resume")
-            .put("iteration", checkpoint.loop().iteration()));
+  private CompressionPipeline.Listener listener(RunOutput output) {
+    HistoryPrinter history = new HistoryPrinter(out, json);
+    return new CompressionPipeline.Listener() {
+      @Override
+      public void phase(String name) {
+        say(name, new JsonLine().put("event", "phase").put("phase", name));
       }
-      long loopStart = System.nanoTime();
-      TurboVbi.Result result = loop.run(new HistoryPrinter(out, json), () -> {
-        Checkpoint checkpoint = new Checkpoint(network.describe(), loop.state(), trainer.parameters().clone(),
-            trainer.optimizer().state(), trainer.epochsDone());
+
+      @Override
+      public void epoch(SparkTrainer.EpochReport report) {
+        say(String.format(Locale.ROOT, "  epoch %d  loss %.4f  %d rounds, %.1f ms/round  %.1f s  %,.0f samples/s",
+                report.epoch() + 1, report.meanLoss(), report.rounds(), 1000 * report.secondsPerRound(),
+                report.seconds(), report.samples() / report.seconds()),
+            new JsonLine().put("event", "epoch").put("epoch", report.epoch() + 1).put("loss", report.meanLoss())
+                .put("rounds", report.rounds()).put("seconds", report.seconds())
+                .put("seconds_per_round", report.secondsPerRound()));
+      }
+
+      @Override
+      public void iteration(IterationRecord record) {
+        history.accept(record);
+      }
+
+      @Override
+      public Optional<Checkpoint> resumeFrom() {
+        if (!resume) {
+          return Optional.empty();
+        }
+        Optional<InputStream> saved = output.latestCheckpoint();
+        try {
+          return saved.map(in -> Checkpoint.readFrom(in, output.location() + "/checkpoints"));
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException(e.getMessage());
+        }
+      }
+
+      @Override
+      public void checkpoint(Checkpoint checkpoint) {
         output.writeCheckpoint(checkpoint.loop().iteration(), checkpoint::writeTo);
         afterCheckpoint.accept(checkpoint.loop().iteration());
-      });
-      double loopSeconds = (System.nanoTime() - loopStart) / 1e9;
-      float[] masked = Masks.apply(network, trainer.parameters(), result.masks());
-      double validationAccuracy = wStep.heldOutAccuracy(result.masks());
-      LabeledSamples test = data.test();
-      double testAccuracy;
-      try (GradientEngine engine = new GradientEngine(network, driverThreads, 256)) {
-        testAccuracy = engine.evaluate(masked, test.features(), test.labels(), 0, test.size()).correct()
-            / (double) test.size();
       }
-      List<WeightShape> shapes = network.weightShapes();
-      long[] kept = new long[shapes.size()];
-      long keptTotal = 0;
-      for (int k = 0; k < shapes.size(); k++) {
-        for (boolean m : result.masks()[k]) {
-          kept[k] += m ? 1 : 0;
-        }
-        keptTotal += kept[k];
-      }
-      double compression = (double) network.weightCount() / Math.max(1, keptTotal);
-      JsonLine metrics = new JsonLine().put("network", network.describe()).put("weights", network.weightCount())
-          .put("weights_kept", keptTotal).put("kept_per_layer", kept).put("compression", compression)
-          .put("validation_accuracy_masked", validationAccuracy).put("test_accuracy_masked", testAccuracy)
-          .put("iterations", result.history().get(result.history().size() - 1).iteration())
-          .put("seconds_turbo", loopSeconds).put("seconds_total", (System.nanoTime() - start) / 1e9)
-          .put("spark_version", spark.version()).put("master", spark.master()).put("partitions", partitions)
-          .put("mode", settings.mode().name().toLowerCase(Locale.ROOT)).put("blas", Blas.implementation())
-          .put("seed", seed).put("config", new TreeMap<>(config.explicitValues()));
-      output.writeResult(directory -> {
-        directory.file("metrics.json", o -> o.write((metrics + "\n").getBytes(StandardCharsets.UTF_8)));
+    };
+  }
+
+  private void writeResult(RunOutput output, SparkSession session, CompressionPipeline.Result result,
+                           JsonLine metrics, Network network) {
+    List<WeightShape> shapes = network.weightShapes();
+    Map<String, String> provenance = new LinkedHashMap<>();
+    provenance.put("method", result.method().name().toLowerCase(Locale.ROOT));
+    provenance.put("original_network", network.describe());
+    provenance.put("data", config.text(ConfigKeys.DATA_FORMAT) + " " + String.valueOf(config.text(
+        ConfigKeys.DATA_TRAIN)));
+    provenance.put("seed", Long.toString(config.longValue(ConfigKeys.SEED)));
+    provenance.put("created", java.time.Instant.now().toString());
+    CompressedNetworkModel model = CompressedNetworkModel.of(result.fineTuned(), provenance);
+    output.writeResult(directory -> {
+      directory.file("metrics.json", o -> o.write((metrics + "\n").getBytes(StandardCharsets.UTF_8)));
+      if (!result.history().isEmpty()) {
         directory.file("history.csv", HistoryCsv.of(result.history()));
-        directory.file("variational/params.npy", Npy.floats(trainer.parameters(), trainer.parameters().length));
-        directory.file("variational/network.json", o -> o.write((networkJson(recipe, network) + "\n")
+      }
+      if (result.variationalParams() != null) {
+        directory.file("variational/params.npy", Npy.floats(result.variationalParams(),
+            result.variationalParams().length));
+        directory.file("variational/network.json", o -> o.write((layoutJson(network) + "\n")
             .getBytes(StandardCharsets.UTF_8)));
-        for (int k = 0; k < shapes.size(); k++) {
-          int[] dims = dims(shapes.get(k));
-          directory.file(String.format("mask/layer-%d.npy", k + 1), Npy.booleans(result.masks()[k], dims));
+      }
+      for (int k = 0; k < shapes.size(); k++) {
+        int[] dims = dims(shapes.get(k));
+        directory.file(String.format("mask/layer-%d.npy", k + 1), Npy.booleans(result.masks()[k], dims));
+        if (result.pit() != null) {
           directory.file(String.format("pit/layer-%d.npy", k + 1), Npy.doubles(result.pit()[k], dims));
         }
-      });
-      say(String.format(Locale.ROOT, "result: %,d of %,d weights kept (%.1fx); masked network accuracy: "
-              + "validation %.4f, test %.4f; %.0f s; written to %s", keptTotal, network.weightCount(), compression,
-              validationAccuracy, testAccuracy, (System.nanoTime() - start) / 1e9, output.resultLocation()),
-          new JsonLine().put("event", "result").put("compression", compression).put("test_accuracy_masked",
-              testAccuracy).put("validation_accuracy_masked", validationAccuracy)
-              .put("output", output.resultLocation()));
-      return output.location();
+      }
+      model.write().session(session).save(directory.path("model"));
+    });
+  }
+
+  /** Where each block of the variational parameter vector lies. */
+  private JsonLine layoutJson(Network deterministic) {
+    Network variational = NetworkSpec.parse(config.required(ConfigKeys.NETWORK)).build(deterministic.channels(),
+        deterministic.height(), deterministic.width(), deterministic.classes(),
+        new VariationalLayers(config.real(ConfigKeys.LOGVAR_INIT)));
+    List<Map<String, Object>> blocks = new java.util.ArrayList<>();
+    for (ParamBlock block : variational.blocks()) {
+      blocks.add(Map.of("layer", block.layer() + 1, "kind", block.kind().name().toLowerCase(Locale.ROOT),
+          "offset", block.offset(), "length", block.length()));
     }
+    return new JsonLine().put("description", config.required(ConfigKeys.NETWORK))
+        .put("layers", variational.describe())
+        .put("input", new int[] {deterministic.channels(), deterministic.height(), deterministic.width()})
+        .put("classes", deterministic.classes()).put("blocks", blocks);
+  }
+
+  private static long countTrue(boolean[][] masks) {
+    long n = 0;
+    for (boolean[] mask : masks) {
+      for (boolean m : mask) {
+        n += m ? 1 : 0;
+      }
+    }
+    return n;
   }
 
   private static int[] dims(WeightShape shape) {
     return shape.convolutional() ? new int[] {shape.outputs(), shape.inputs(), shape.kernel(), shape.kernel()}
         : new int[] {shape.outputs(), shape.inputs()};
-  }
-
-  private static JsonLine networkJson(NetworkRecipe recipe, Network network) {
-    List<Map<String, Object>> blocks = new ArrayList<>();
-    for (ParamBlock block : network.blocks()) {
-      blocks.add(Map.of("layer", block.layer() + 1, "kind", block.kind().name().toLowerCase(Locale.ROOT),
-          "offset", block.offset(), "length", block.length()));
-    }
-    return new JsonLine().put("description", recipe.description()).put("layers", network.describe())
-        .put("input", new int[] {recipe.channels(), recipe.height(), recipe.width()})
-        .put("classes", recipe.classes()).put("blocks", blocks);
   }
 
   private void say(String text, JsonLine line) {

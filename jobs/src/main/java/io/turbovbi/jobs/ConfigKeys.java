@@ -109,6 +109,18 @@ public final class ConfigKeys {
   public static final ConfigKey MRF_SCHEDULE = choice("mrf.schedule", "flooding",
       "loopy BP schedule: flooding (all messages at once) or sequential", List.of("flooding", "sequential"));
 
+  public static final ConfigKey METHOD = choice("method", "turbo",
+      "compress job: turbo (Turbo-VBI with the MRF prior), iid (Turbo-VBI with Module B off) or magnitude (train "
+          + "the dense net, keep the largest |w|, fine-tune)", List.of("turbo", "iid", "magnitude"));
+  public static final ConfigKey FINETUNE_EPOCHS = integer("finetune.epochs", "5",
+      "epochs of masked fine-tuning of the pruned network (0: none)", 0, 1_000_000);
+  public static final ConfigKey FINETUNE_LR = real("finetune.lr", "0.0005", "learning rate of the fine-tuning", 0,
+      true, INF, true);
+  public static final ConfigKey MAGNITUDE_EPOCHS = integer("magnitude.epochs", "8",
+      "magnitude baseline: epochs of dense training before pruning", 1, 1_000_000);
+  public static final ConfigKey MAGNITUDE_COMPRESSION = real("magnitude.compression", "40",
+      "magnitude baseline: all weights / kept weights (give a Turbo-VBI run's compression to compare at equal "
+          + "size)", 1, false, INF, true);
   public static final ConfigKey OUTPUT = text("output", "runs/demo",
       "compress job: output location (local path or hdfs://...) for checkpoints and the result");
   public static final ConfigKey CLUSTER_MASTER = text("cluster.master", "local[*]",
@@ -134,7 +146,8 @@ public final class ConfigKeys {
       TRAIN_BATCH, TRAIN_OPTIMIZER, TRAIN_LR, TRAIN_MOMENTUM, TRAIN_VARIATIONAL, LOGVAR_INIT, LOGVAR_CAP, LOGVAR_LR,
       PRIOR_PRECISION, FACTORISATION, WARMUP_PRIOR, WARMUP_EPOCHS, TURBO_EPOCHS, TURBO_ITERATIONS, TURBO_TOLERANCE,
       TURBO_TARGET, PRIOR_A, PRIOR_B, PRIOR_ABAR, PRIOR_BBAR, MRF_MODE, MRF_ROW_P01, MRF_ROW_P10, MRF_COL_P01,
-      MRF_COL_P10, MRF_DAMPING, MRF_SWEEPS, MRF_TOLERANCE, MRF_SCHEDULE, OUTPUT, CLUSTER_MASTER,
+      MRF_COL_P10, MRF_DAMPING, MRF_SWEEPS, MRF_TOLERANCE, MRF_SCHEDULE, METHOD, FINETUNE_EPOCHS, FINETUNE_LR,
+      MAGNITUDE_EPOCHS, MAGNITUDE_COMPRESSION, OUTPUT, CLUSTER_MASTER,
       CLUSTER_PARTITIONS, CLUSTER_MODE, CLUSTER_BATCH, CLUSTER_LOCAL_STEPS, CLUSTER_TASK_THREADS, CLUSTER_DEPTH);
 
   /** Keys with this prefix are Spark's own settings, passed to the Spark configuration unchecked. */

@@ -42,14 +42,16 @@ class CompressJobTest {
     assertEquals(0, outcome.status(), outcome.out());
     Path result = temp.resolve("outputs/result");
     for (String file : List.of("metrics.json", "history.csv", "variational/params.npy", "variational/network.json",
-        "mask/layer-1.npy", "mask/layer-2.npy", "pit/layer-1.npy")) {
+        "mask/layer-1.npy", "mask/layer-2.npy", "pit/layer-1.npy", "model/metadata.json", "model/data/params.bin")) {
       assertTrue(Files.size(result.resolve(file)) > 0, file);
     }
     List<String> history = Files.readAllLines(result.resolve("history.csv"));
     assertEquals(5, history.size(), "header, warm-up and 3 iterations");
     assertTrue(history.get(0).startsWith("iteration,loss,kl,validation_accuracy,compression,active_share_1"));
     String metrics = Files.readString(result.resolve("metrics.json"));
-    assertTrue(metrics.contains("\"test_accuracy_masked\": 0."), metrics);
+    assertTrue(metrics.contains("\"test\": {\"dense\": 0."), metrics);
+    assertTrue(metrics.contains("\"fine_tuned\": 0."), metrics);
+    assertTrue(metrics.contains("\"tile_occupancy_8\": "), metrics);
     assertTrue(Files.isDirectory(temp.resolve("outputs/checkpoints/iteration-0003")));
     try (var listing = Files.list(temp.resolve("outputs/checkpoints"))) {
       assertEquals(1, listing.count(), "only the newest checkpoint is kept");
