@@ -2,6 +2,7 @@ package io.turbovbi.jobs;
 
 import io.turbovbi.bayes.VariationalLayers;
 import io.turbovbi.compress.Evaluation;
+import io.turbovbi.compress.StructureMetrics;
 import io.turbovbi.data.ImageShape;
 import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.data.ValidationSplit;
@@ -12,6 +13,7 @@ import io.turbovbi.nn.NetworkSpec;
 import io.turbovbi.nn.OptimizerSettings;
 import io.turbovbi.nn.ParamBlock;
 import io.turbovbi.nn.WeightShape;
+import io.turbovbi.report.RunReport;
 import io.turbovbi.spark.Checkpoint;
 import io.turbovbi.spark.CompressedNetworkModel;
 import io.turbovbi.spark.CompressionPipeline;
@@ -103,12 +105,16 @@ final class CompressJob {
 
     CompressionPipeline.Result result = new CompressionPipeline(settings).run(spark,
         ShardedData.of(spark, split.train(), partitions), split.validation(), listener(output));
-    LabeledSamples test = data.test();
     int threads = settings.driverThreads();
     Map<String, Double> testAccuracy = new LinkedHashMap<>();
-    testAccuracy.put("dense", Evaluation.accuracy(result.dense(), test, threads));
-    testAccuracy.put("masked", Evaluation.accuracy(result.masked(), test, threads));
-    testAccuracy.put("fine_tuned", Evaluation.accuracy(result.fineTuned(), test, threads));
+    int testSize = 0;
+    if (config.flag(ConfigKeys.DATA_TEST_EVALUATE)) {
+      LabeledSamples test = data.test();
+      testSize = test.size();
+      testAccuracy.put("dense", Evaluation.accuracy(result.dense(), test, threads));
+      testAccuracy.put("masked", Evaluation.accuracy(result.masked(), test, threads));
+      testAccuracy.put("fine_tuned", Evaluation.accuracy(result.fineTuned(), test, threads));
+    }
     JsonLine metrics = CompressionMetrics.of(result, testAccuracy)
         .put("iterations", result.history().isEmpty() ? 0
             : result.history().get(result.history().size() - 1).iteration())
@@ -116,14 +122,14 @@ final class CompressJob {
         .put("master", spark.master()).put("partitions", partitions).put("blas", Blas.implementation())
         .put("data", new JsonLine().put("format", config.text(ConfigKeys.DATA_FORMAT))
             .put("train", split.train().size()).put("validation", split.validation().size())
-            .put("test", test.size()))
+            .put("test", testSize))
         .put("seed", settings.seed()).put("config", new TreeMap<>(config.explicitValues()));
-    writeResult(output, session, result, metrics, network);
+    writeResult(output, session, result, metrics, testAccuracy, network);
     double compression = (double) network.weightCount() / Math.max(1, countTrue(result.masks()));
-    say(String.format(Locale.ROOT, "result: %,d of %,d weights kept (%.1fx), %s; test accuracy: dense %.4f, "
-            + "masked %.4f, fine-tuned %.4f; %.0f s; written to %s", countTrue(result.masks()),
-            network.weightCount(), compression, result.fineTuned().network().describe(), testAccuracy.get("dense"),
-            testAccuracy.get("masked"), testAccuracy.get("fine_tuned"), (System.nanoTime() - start) / 1e9,
+    say(String.format(Locale.ROOT, "result: %,d of %,d weights kept (%.1fx), %s; validation accuracy: %s; test "
+            + "accuracy: %s; %.0f s; written to %s", countTrue(result.masks()), network.weightCount(), compression,
+            result.fineTuned().network().describe(), accuracies(result.validationAccuracy()),
+            testAccuracy.isEmpty() ? "not evaluated" : accuracies(testAccuracy), (System.nanoTime() - start) / 1e9,
             output.resultLocation()),
         new JsonLine().put("event", "result").put("compression", compression).put("test_accuracy", testAccuracy)
             .put("output", output.resultLocation()));
@@ -202,7 +208,7 @@ final class CompressJob {
   }
 
   private void writeResult(RunOutput output, SparkSession session, CompressionPipeline.Result result,
-                           JsonLine metrics, Network network) {
+                           JsonLine metrics, Map<String, Double> testAccuracy, Network network) {
     List<WeightShape> shapes = network.weightShapes();
     Map<String, String> provenance = new LinkedHashMap<>();
     provenance.put("method", result.method().name().toLowerCase(Locale.ROOT));
@@ -231,7 +237,47 @@ final class CompressJob {
         }
       }
       model.write().session(session).save(directory.path("model"));
+      directory.file("report.html", o -> o.write(report(result, testAccuracy, network)
+          .getBytes(StandardCharsets.UTF_8)));
     });
+  }
+
+  private String report(CompressionPipeline.Result result, Map<String, Double> testAccuracy, Network network) {
+    List<StructureMetrics.LayerMetrics> structure = StructureMetrics.of(result.masked().network(),
+        result.masked().params());
+    List<RunReport.LayerView> layers = new java.util.ArrayList<>();
+    int[] weightLayers = network.weightLayers();
+    for (int k = 0; k < weightLayers.length; k++) {
+      ParamBlock block = result.masked().network().block(weightLayers[k], io.turbovbi.nn.ParamKind.WEIGHT);
+      layers.add(new RunReport.LayerView("Layer " + (k + 1) + ": " + network.layers().get(weightLayers[k])
+          .describe(), network.weightShapes().get(k), java.util.Arrays.copyOfRange(result.masked().params(),
+          block.offset(), block.end()), result.pit() == null ? null : result.pit()[k], result.masks()[k],
+          structure.get(k)));
+    }
+    long weights = structure.stream().mapToLong(StructureMetrics.LayerMetrics::weights).sum();
+    long nonZeros = structure.stream().mapToLong(StructureMetrics.LayerMetrics::nonZeros).sum();
+    long denseFlops = structure.stream().mapToLong(StructureMetrics.LayerMetrics::denseFlops).sum();
+    long compressedFlops = StructureMetrics.of(result.fineTuned().network(), result.fineTuned().params()).stream()
+        .mapToLong(StructureMetrics.LayerMetrics::sparseFlops).sum();
+    Map<String, String> summary = new LinkedHashMap<>();
+    summary.put("method", result.method().name().toLowerCase(Locale.ROOT));
+    summary.put("network", network.describe());
+    summary.put("compressed network", result.fineTuned().network().describe());
+    summary.put("weights kept", String.format(Locale.ROOT, "%,d of %,d (%.1fx)", nonZeros, weights,
+        (double) weights / Math.max(1, nonZeros)));
+    summary.put("FLOPs per sample", String.format(Locale.ROOT, "%,d dense, %,d compressed (%.1fx fewer)",
+        denseFlops, compressedFlops, (double) denseFlops / Math.max(1, compressedFlops)));
+    summary.put("validation accuracy", accuracies(result.validationAccuracy()));
+    summary.put("test accuracy", testAccuracy.isEmpty() ? "not evaluated (tuning run)" : accuracies(testAccuracy));
+    summary.put("seconds", result.seconds().entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.0f",
+        e.getKey().replace('_', ' '), e.getValue())).collect(java.util.stream.Collectors.joining(", ")));
+    return RunReport.html("turbovbi compress: " + config.required(ConfigKeys.OUTPUT), summary, result.history(),
+        layers, List.of());
+  }
+
+  private static String accuracies(Map<String, Double> accuracy) {
+    return accuracy.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.4f", e.getKey().replace('_', '-'),
+        e.getValue())).collect(java.util.stream.Collectors.joining(", "));
   }
 
   /** Where each block of the variational parameter vector lies. */

@@ -36,6 +36,8 @@ public final class ConfigKeys {
   public static final ConfigKey DATA_SHAPE = text("data.shape", "1x28x28",
       "shape of one sample, channels x height x width");
   public static final ConfigKey DATA_CLASSES = integer("data.classes", "10", "number of classes", 2, 1_000_000);
+  public static final ConfigKey DATA_TEST_EVALUATE = flag("data.test.evaluate", "true",
+      "compress job: read the test set at the end; false for tuning runs, which must see only the validation split");
   public static final ConfigKey DATA_VALIDATION = integer("data.validation", "1000",
       "samples carved from the training data (seeded shuffle) for validation; all tuning uses them", 1,
       Integer.MAX_VALUE);
@@ -142,7 +144,7 @@ public final class ConfigKeys {
       "depth of the tree aggregation of round results", 1, 10);
 
   private static final Map<String, ConfigKey> ALL = index(NETWORK, SEED, THREADS, DATA_FORMAT, DATA_TRAIN,
-      DATA_TRAIN_LABELS, DATA_TEST, DATA_TEST_LABELS, DATA_SHAPE, DATA_CLASSES, DATA_VALIDATION, TRAIN_EPOCHS,
+      DATA_TRAIN_LABELS, DATA_TEST, DATA_TEST_LABELS, DATA_SHAPE, DATA_CLASSES, DATA_TEST_EVALUATE, DATA_VALIDATION, TRAIN_EPOCHS,
       TRAIN_BATCH, TRAIN_OPTIMIZER, TRAIN_LR, TRAIN_MOMENTUM, TRAIN_VARIATIONAL, LOGVAR_INIT, LOGVAR_CAP, LOGVAR_LR,
       PRIOR_PRECISION, FACTORISATION, WARMUP_PRIOR, WARMUP_EPOCHS, TURBO_EPOCHS, TURBO_ITERATIONS, TURBO_TOLERANCE,
       TURBO_TARGET, PRIOR_A, PRIOR_B, PRIOR_ABAR, PRIOR_BBAR, MRF_MODE, MRF_ROW_P01, MRF_ROW_P10, MRF_COL_P01,
