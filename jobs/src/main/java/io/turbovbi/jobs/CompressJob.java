@@ -213,6 +213,7 @@ final class CompressJob {
     Map<String, String> provenance = new LinkedHashMap<>();
     provenance.put("method", result.method().name().toLowerCase(Locale.ROOT));
     provenance.put("original_network", network.describe());
+    provenance.put("original_description", config.required(ConfigKeys.NETWORK));
     provenance.put("data", config.text(ConfigKeys.DATA_FORMAT) + " " + String.valueOf(config.text(
         ConfigKeys.DATA_TRAIN)));
     provenance.put("seed", Long.toString(config.longValue(ConfigKeys.SEED)));

@@ -179,6 +179,11 @@ public final class CompressedNetworkModel
     return read().load(path);
   }
 
+  /** What a saved model computes, read without a Spark session (local paths or any Hadoop file system). */
+  public static ModelData readData(org.apache.hadoop.conf.Configuration hadoop, String path) {
+    return ModelFormat.read(hadoop, path).data();
+  }
+
   static CompressedNetworkModel restore(String uid, ModelData data) {
     return create(uid, data);
   }

@@ -102,52 +102,61 @@ final class ModelFormat {
     }
   }
 
+  /** What a saved model folder holds. */
+  record Saved(String uid, CompressedNetworkModel.ModelData data, Map<String, String> columns) {}
+
+  /** Reads a saved model without Spark (e.g. for inference outside a cluster). */
+  static Saved read(Configuration hadoop, String path) {
+    Path root = new Path(path);
+    try {
+      FileSystem fs = root.getFileSystem(hadoop);
+      Path metadataPath = new Path(root, METADATA);
+      if (!fs.exists(metadataPath)) {
+        throw new IllegalArgumentException(path + " holds no saved model: " + METADATA + " is missing");
+      }
+      JsonNode metadata;
+      try (InputStream in = fs.open(metadataPath)) {
+        metadata = JSON.readTree(in);
+      } catch (IOException e) {
+        throw new IllegalArgumentException(metadataPath + " is not readable JSON: " + e.getMessage());
+      }
+      String type = metadata.path("class").asText();
+      if (!type.equals(CompressedNetworkModel.class.getName())) {
+        throw new IllegalArgumentException(path + " holds a " + type + ", not a "
+            + CompressedNetworkModel.class.getSimpleName());
+      }
+      int version = metadata.path("formatVersion").asInt(-1);
+      if (version != VERSION) {
+        throw new IllegalArgumentException(path + " was saved in model format " + version
+            + "; this version reads format " + VERSION);
+      }
+      int count = metadata.path("parameters").asInt(-1);
+      float[] params = Reader.readParams(fs, new Path(root, PARAMS), count, metadata.path("crc32").asLong());
+      JsonNode input = metadata.path("input");
+      Map<String, String> provenance = new LinkedHashMap<>();
+      metadata.path("provenance").fields().forEachRemaining(e -> provenance.put(e.getKey(), e.getValue().asText()));
+      Map<String, String> columns = new LinkedHashMap<>();
+      metadata.path("paramMap").fields().forEachRemaining(e -> columns.put(e.getKey(), e.getValue().asText()));
+      return new Saved(metadata.path("uid").asText(), new CompressedNetworkModel.ModelData(
+          metadata.path("network").asText(), input.path(0).asInt(), input.path(1).asInt(), input.path(2).asInt(),
+          metadata.path("classes").asInt(), params, Map.copyOf(provenance)), columns);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load the model from " + path + ": " + e.getMessage(), e);
+    }
+  }
+
   static final class Reader extends MLReader<CompressedNetworkModel> {
     @Override
     public CompressedNetworkModel load(String path) {
-      Configuration hadoop = sc().hadoopConfiguration();
-      Path root = new Path(path);
-      try {
-        FileSystem fs = root.getFileSystem(hadoop);
-        Path metadataPath = new Path(root, METADATA);
-        if (!fs.exists(metadataPath)) {
-          throw new IllegalArgumentException(path + " holds no saved model: " + METADATA + " is missing");
+      Saved saved = read(sc().hadoopConfiguration(), path);
+      CompressedNetworkModel model = CompressedNetworkModel.restore(saved.uid(), saved.data());
+      for (Param<String> param : columnParams(model)) {
+        String value = saved.columns().get(param.name());
+        if (value != null) {
+          model.set(param, value);
         }
-        JsonNode metadata;
-        try (InputStream in = fs.open(metadataPath)) {
-          metadata = JSON.readTree(in);
-        } catch (IOException e) {
-          throw new IllegalArgumentException(metadataPath + " is not readable JSON: " + e.getMessage());
-        }
-        String type = metadata.path("class").asText();
-        if (!type.equals(CompressedNetworkModel.class.getName())) {
-          throw new IllegalArgumentException(path + " holds a " + type + ", not a "
-              + CompressedNetworkModel.class.getSimpleName());
-        }
-        int version = metadata.path("formatVersion").asInt(-1);
-        if (version != VERSION) {
-          throw new IllegalArgumentException(path + " was saved in model format " + version
-              + "; this version reads format " + VERSION);
-        }
-        int count = metadata.path("parameters").asInt(-1);
-        float[] params = readParams(fs, new Path(root, PARAMS), count, metadata.path("crc32").asLong());
-        JsonNode input = metadata.path("input");
-        Map<String, String> provenance = new LinkedHashMap<>();
-        metadata.path("provenance").fields().forEachRemaining(e -> provenance.put(e.getKey(), e.getValue().asText()));
-        CompressedNetworkModel model = CompressedNetworkModel.restore(metadata.path("uid").asText(),
-            new CompressedNetworkModel.ModelData(metadata.path("network").asText(), input.path(0).asInt(),
-                input.path(1).asInt(), input.path(2).asInt(), metadata.path("classes").asInt(), params,
-                Map.copyOf(provenance)));
-        for (Param<String> param : columnParams(model)) {
-          JsonNode value = metadata.path("paramMap").path(param.name());
-          if (!value.isMissingNode()) {
-            model.set(param, value.asText());
-          }
-        }
-        return model;
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot load the model from " + path + ": " + e.getMessage(), e);
       }
+      return model;
     }
 
     private static float[] readParams(FileSystem fs, Path file, int count, long crc32) throws IOException {

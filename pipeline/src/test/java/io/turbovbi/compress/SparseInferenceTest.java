@@ -1,0 +1,59 @@
+package io.turbovbi.compress;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import io.turbovbi.nn.GradientEngine;
+import io.turbovbi.nn.LayerFactory;
+import io.turbovbi.nn.Network;
+import io.turbovbi.nn.NetworkSpec;
+import io.turbovbi.nn.ParamBlock;
+import io.turbovbi.nn.ParamKind;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Sparse forward passes give the engine's logits, whatever the density of each layer. */
+class SparseInferenceTest {
+  private static void assertSameAsEngine(String description, int channels, int side, double keep, int n) {
+    NetworkSpec spec = NetworkSpec.parse(description);
+    Network network = spec.build(channels, side, side, 5, LayerFactory.DETERMINISTIC);
+    float[] params = network.initialParameters(2);
+    SplittableRandom random = new SplittableRandom(3);
+    for (ParamBlock block : network.blocks()) {
+      if (block.kind() == ParamKind.WEIGHT) {
+        for (int i = block.offset(); i < block.end(); i++) {
+          if (random.nextDouble() > keep) {
+            params[i] = 0f;
+          }
+        }
+      } else {
+        for (int i = block.offset(); i < block.end(); i++) {
+          params[i] = (float) random.nextGaussian() * 0.1f;
+        }
+      }
+    }
+    float[] inputs = new float[n * network.inputSize()];
+    for (int i = 0; i < inputs.length; i++) {
+      inputs[i] = (float) random.nextDouble();
+    }
+    float[] expected = new float[n * 5];
+    try (GradientEngine engine = new GradientEngine(network, 1, n)) {
+      engine.predict(params, inputs, 0, n, expected);
+    }
+    float[] actual = new SparseInference(new MeanNetwork(spec, network, params)).predict(inputs, n);
+    assertArrayEquals(expected, actual, 1e-4f);
+  }
+
+  @Test
+  void sparseDenseLayersMatchTheEngine() {
+    assertSameAsEngine("dense(20) relu dense(7) relu dense(5)", 1, 6, 0.1, 9);
+    assertSameAsEngine("dense(20) relu dense(7) relu dense(5)", 1, 6, 0.1, 1);
+  }
+
+  @Test
+  void sparseAndDenseConvolutionsMatchTheEngine() {
+    assertSameAsEngine("conv(6,3) relu maxpool(2) conv(4,3,pad=1) relu flatten dense(8) relu dense(5)", 2, 10,
+        0.15, 7);
+    assertSameAsEngine("conv(6,3) relu maxpool(2) conv(4,3,pad=1) relu flatten dense(8) relu dense(5)", 2, 10, 0.9,
+        3);
+  }
+}
