@@ -2,6 +2,7 @@ package io.turbovbi.jobs;
 
 import io.turbovbi.bayes.VariationalLayers;
 import io.turbovbi.compress.Evaluation;
+import io.turbovbi.compress.OnnxExport;
 import io.turbovbi.compress.StructureMetrics;
 import io.turbovbi.data.ImageShape;
 import io.turbovbi.data.LabeledSamples;
@@ -238,6 +239,7 @@ final class CompressJob {
         }
       }
       model.write().session(session).save(directory.path("model"));
+      directory.file("model.onnx", o -> o.write(OnnxExport.toBytes(result.fineTuned(), "turbovbi")));
       directory.file("report.html", o -> o.write(report(result, testAccuracy, network)
           .getBytes(StandardCharsets.UTF_8)));
     });

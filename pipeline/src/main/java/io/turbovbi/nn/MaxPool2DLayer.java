@@ -34,6 +34,15 @@ public final class MaxPool2DLayer implements Layer {
     return channels;
   }
 
+  /** The side of the square window. */
+  public int size() {
+    return size;
+  }
+
+  public int stride() {
+    return stride;
+  }
+
   private static final class PoolBuffers implements Buffers {
     final float[] output;
     final int[] argmax;
