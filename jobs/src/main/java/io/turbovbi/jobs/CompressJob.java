@@ -76,18 +76,24 @@ final class CompressJob {
     long start = System.nanoTime();
     JavaSparkContext spark = JavaSparkContext.fromSparkContext(session.sparkContext());
     RunOutput output = new RunOutput(config.required(ConfigKeys.OUTPUT), spark.hadoopConfiguration());
-    output.prepare(overwrite, resume);
     if (resume && output.hasResult()) {
       say("the run in " + output.location() + " is already complete", new JsonLine().put("event", "complete")
           .put("output", output.location()));
       return output.location();
     }
+    // Everything the run reads is checked before the output location is touched: bad input leaves no output.
     DataSets data = new DataSets(config, spark.hadoopConfiguration(), () -> session);
     ValidationSplit split = data.trainAndValidation();
+    LabeledSamples test = config.flag(ConfigKeys.DATA_TEST_EVALUATE) ? data.test() : null;
     ImageShape shape = split.train().shape();
+    if (test != null && (!test.shape().equals(shape) || test.numClasses() != split.train().numClasses())) {
+      throw new ConfigException("the test data (" + test + ") do not match the training data (" + split.train()
+          + ")");
+    }
     CompressionPipeline.Method method = CompressionPipeline.Method.valueOf(
         config.required(ConfigKeys.METHOD).toUpperCase(Locale.ROOT));
     Network network = network(shape, split.train().numClasses());
+    output.prepare(overwrite, resume);
     int partitions = config.integer(ConfigKeys.CLUSTER_PARTITIONS) > 0 ? config.integer(ConfigKeys.CLUSTER_PARTITIONS)
         : Math.max(1, spark.defaultParallelism() / config.integer(ConfigKeys.CLUSTER_TASK_THREADS));
     CompressionPipeline.Settings settings = settings(method, shape, split.train().numClasses(), network);
@@ -109,8 +115,7 @@ final class CompressJob {
     int threads = settings.driverThreads();
     Map<String, Double> testAccuracy = new LinkedHashMap<>();
     int testSize = 0;
-    if (config.flag(ConfigKeys.DATA_TEST_EVALUATE)) {
-      LabeledSamples test = data.test();
+    if (test != null) {
       testSize = test.size();
       testAccuracy.put("dense", Evaluation.accuracy(result.dense(), test, threads));
       testAccuracy.put("masked", Evaluation.accuracy(result.masked(), test, threads));

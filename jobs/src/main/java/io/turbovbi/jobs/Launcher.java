@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import io.turbovbi.mrf.BeliefPropagationBenchmark;
+import io.turbovbi.nn.DivergenceException;
 import io.turbovbi.mrf.BpSchedule;
 import io.turbovbi.mrf.SupportGrid;
 import io.turbovbi.spark.SparkTrainer;
@@ -133,8 +134,9 @@ public final class Launcher {
     } catch (ConfigException | NumberFormatException e) {
       System.err.println("error: " + e.getMessage());
       return EXIT_USAGE;
-    } catch (IllegalArgumentException e) {
-      // Bad data or settings found while running (InvalidDataException among them): the message says what.
+    } catch (IllegalArgumentException | DivergenceException e) {
+      // Bad data or settings found while running (InvalidDataException among them), or a training that diverged:
+      // the message says what and where.
       System.err.println("error: " + e.getMessage());
       return EXIT_FAILURE;
     }

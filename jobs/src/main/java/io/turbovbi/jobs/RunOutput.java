@@ -55,6 +55,11 @@ public final class RunOutput {
     }
   }
 
+  /**
+   * Test-only system property: milliseconds to wait after writing a directory under its temporary name and before
+   * renaming it, so that fault tests can kill the job in the middle of a write.
+   */
+  static final String PAUSE_BEFORE_RENAME = "turbovbi.test.pauseBeforeRenameMs";
   static final String CHECKPOINTS = "checkpoints";
   static final String RESULT = "result";
   private static final String CHECKPOINT_PREFIX = "iteration-";
@@ -157,6 +162,17 @@ public final class RunOutput {
     return fs.makeQualified(new Path(root, RESULT)).toString();
   }
 
+  private static void pauseForTests() {
+    long pause = Long.getLong(PAUSE_BEFORE_RENAME, 0);
+    if (pause > 0) {
+      try {
+        Thread.sleep(pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   private void writeDirectory(Path target, DirectoryContent content) {
     Path temporary = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
     try {
@@ -164,6 +180,7 @@ public final class RunOutput {
         throw new IOException("cannot create " + temporary);
       }
       content.writeTo(new Directory(fs, temporary));
+      pauseForTests();
       if (fs.exists(target) && !fs.delete(target, true)) {
         throw new IOException("cannot replace " + target);
       }

@@ -100,4 +100,35 @@ class DistributedCompressTest {
     assertTrue(difference < 1e-3, "the cluster run differs from the local one by " + difference);
     assertArrayEquals(localMask, Files.readAllBytes(temp.resolve("cluster/result/mask/layer-1.npy")));
   }
+
+  @Test
+  @Tag("cluster")
+  void losingAWorkerMidRunStillGivesTheLocalRunsModel() throws Exception {
+    Path jar = AppJar.create().addProjectClasses().write(temp.resolve("turbovbi-app-2.jar"));
+    Map<String, String> settings = TestRuns.smallRun(data.toString(), temp.resolve("lost-worker").toString());
+    settings.put("cluster.partitions", "2");
+    List<String> args = new ArrayList<>(List.of("compress"));
+    settings.forEach((key, value) -> args.add(key + "=" + value));
+    try (StandaloneCluster cluster = StandaloneCluster.builder().workers(2).coresPerWorker(1).memoryPerWorker("1g")
+        .start()) {
+      SparkSubmitRunner.Submission submission = SparkSubmitRunner.builder(cluster.masterUrl())
+          .mainClass(Launcher.class.getName()).applicationJar(jar).args(args)
+          .conf("spark.executor.memory", "512m").conf("spark.cores.max", "2")
+          .conf("spark.scheduler.minRegisteredResourcesRatio", "1.0")
+          .timeout(Duration.ofMinutes(3)).build().start();
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (!Files.readString(submission.stdoutFile()).contains("iter 1")) {
+        assertTrue(submission.isAlive() && System.nanoTime() < deadline, "no first iteration:\n"
+            + Files.readString(submission.stdoutFile()));
+        Thread.sleep(50);
+      }
+      cluster.killWorker(1);
+      SparkSubmitRunner.Result result = submission.await();
+      assertTrue(result.succeeded(), result::describe);
+      assertEquals(1, cluster.aliveWorkers(), "one worker was really lost");
+    }
+    float[] params = TestRuns.readFloats(temp.resolve("lost-worker/result/variational/params.npy"));
+    double difference = TestRuns.maxDifference(localParams, params);
+    assertTrue(difference < 1e-3, "the run that lost a worker differs from the local one by " + difference);
+  }
 }

@@ -34,7 +34,8 @@ final class RoundJob {
       return shards.mapPartitionsWithIndex((partition, it) -> List.of(task.apply(partition, it)).iterator(), false)
           .treeReduce(RoundResult::merge, depth);
     }
-    Object results = shards.context().runJob(shards.rdd(), new PartitionFunction(task), RESULT);
+    boolean failFirstAttempt = shards.context().getConf().getBoolean(FaultInjection.FAIL_FIRST_ATTEMPT, false);
+    Object results = shards.context().runJob(shards.rdd(), new PartitionFunction(task, failFirstAttempt), RESULT);
     RoundResult total = new RoundResult();
     for (RoundResult result : (RoundResult[]) results) {
       total.merge(result);
@@ -47,13 +48,18 @@ final class RoundJob {
       extends AbstractFunction2<TaskContext, scala.collection.Iterator<Shard>, RoundResult> implements Serializable {
     private static final long serialVersionUID = 1L;
     private final PartitionTask task;
+    private final boolean failFirstAttempt;
 
-    PartitionFunction(PartitionTask task) {
+    PartitionFunction(PartitionTask task, boolean failFirstAttempt) {
       this.task = task;
+      this.failFirstAttempt = failFirstAttempt;
     }
 
     @Override
     public RoundResult apply(TaskContext context, scala.collection.Iterator<Shard> shards) {
+      if (failFirstAttempt && context.attemptNumber() == 0) {
+        throw FaultInjection.failure(context.partitionId());
+      }
       return task.apply(context.partitionId(), CollectionConverters.asJava(shards));
     }
   }

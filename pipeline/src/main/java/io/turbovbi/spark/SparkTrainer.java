@@ -1,6 +1,7 @@
 package io.turbovbi.spark;
 
 import io.turbovbi.data.LabeledSamples;
+import io.turbovbi.nn.DivergenceException;
 import io.turbovbi.nn.GradientEngine;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.Optimizer;
@@ -149,6 +150,7 @@ public final class SparkTrainer implements AutoCloseable {
         int roundsBefore = counter.rounds;
         meanLoss = settings.mode() == Mode.GRADIENT ? gradientEpoch(epoch, update, counter)
             : averagingEpoch(epoch, sharedRecipe, counter);
+        DivergenceException.check(network, params, meanLoss, "epoch " + (epoch + 1));
         epochListener.accept(new EpochReport(epoch, meanLoss, counter.rounds - roundsBefore,
             (System.nanoTime() - epochStart) / 1e9, trainSize));
       }

@@ -3,6 +3,7 @@ package io.turbovbi.turbo;
 import io.turbovbi.bayes.GaussianKl;
 import io.turbovbi.bayes.LogVarCap;
 import io.turbovbi.data.LabeledSamples;
+import io.turbovbi.nn.DivergenceException;
 import io.turbovbi.nn.GradientEngine;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.Optimizer;
@@ -63,6 +64,7 @@ public final class LocalWStep implements WStep, AutoCloseable {
     for (int e = 0; e < epochs; e++) {
       last = trainer.epoch(params, train.features(), train.labels(), epochsDone++);
       seconds += last.seconds();
+      DivergenceException.check(network, params, last.meanLoss(), "epoch " + epochsDone);
     }
     return new Result(last == null ? Double.NaN : last.meanLoss(), kl.value(params), seconds, 0, 0);
   }

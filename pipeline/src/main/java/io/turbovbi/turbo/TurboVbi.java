@@ -3,6 +3,7 @@ package io.turbovbi.turbo;
 import io.turbovbi.mrf.MessagePassingReport;
 import io.turbovbi.mrf.SupportGrid;
 import io.turbovbi.mrf.SupportMrf;
+import io.turbovbi.nn.DivergenceException;
 import io.turbovbi.nn.WeightShape;
 import io.turbovbi.prior.ModuleA;
 import java.io.Serializable;
@@ -98,14 +99,26 @@ public final class TurboVbi {
    */
   public Result run(Consumer<IterationRecord> progress, Runnable checkpoint) {
     if (history.isEmpty()) {
-      progress.accept(warmUp());
+      progress.accept(inIteration(this::warmUp));
       checkpoint.run();
     }
     while (!finished()) {
-      progress.accept(iterate());
+      progress.accept(inIteration(this::iterate));
       checkpoint.run();
     }
     return finish();
+  }
+
+  /** Runs a step of the loop; a divergence is reported with the iteration it happened in (0: the warm-up). */
+  private IterationRecord inIteration(java.util.function.Supplier<IterationRecord> step) {
+    try {
+      return step.get();
+    } catch (DivergenceException e) {
+      int failed = history.size() == 0 ? 0 : iteration;
+      throw new DivergenceException((failed == 0 ? "the warm-up" : "outer iteration " + failed) + ": "
+          + e.getMessage() + "; the last checkpoint is that of " + (failed == 0 ? "no iteration"
+          : failed == 1 ? "the warm-up" : "iteration " + (failed - 1)));
+    }
   }
 
   private boolean finished() {
