@@ -93,10 +93,10 @@ final class CompressJob {
     CompressionPipeline.Method method = CompressionPipeline.Method.valueOf(
         config.required(ConfigKeys.METHOD).toUpperCase(Locale.ROOT));
     Network network = network(shape, split.train().numClasses());
+    CompressionPipeline.Settings settings = settings(method, shape, split.train().numClasses(), network);
     output.prepare(overwrite, resume);
     int partitions = config.integer(ConfigKeys.CLUSTER_PARTITIONS) > 0 ? config.integer(ConfigKeys.CLUSTER_PARTITIONS)
         : Math.max(1, spark.defaultParallelism() / config.integer(ConfigKeys.CLUSTER_TASK_THREADS));
-    CompressionPipeline.Settings settings = settings(method, shape, split.train().numClasses(), network);
     say(String.format(Locale.ROOT, "compress (%s): %s, %,d weights; Spark %s (%s), %d partitions, %s mode, batch "
             + "%d; BLAS %s; train %d, validation %d; output %s", method.name().toLowerCase(Locale.ROOT),
             network.describe(), network.weightCount(), spark.version(), spark.master(), partitions,

@@ -9,6 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import io.turbovbi.data.BuiltInSample;
+import io.turbovbi.data.LabeledSamples;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,5 +116,43 @@ class CompressJobTest {
     assertEquals(Launcher.EXIT_USAGE, outcome.status());
     assertTrue(outcome.out().contains("exists and is not empty: pass --overwrite"), outcome.out());
     assertEquals("keep me", Files.readString(output.resolve("precious.txt")));
+  }
+
+  @Test
+  void readsParquetTrainingAndTestData() throws Exception {
+    Path parquet = temp.resolve("parquet");
+    SparkSession spark = SparkSession.builder().master("local[1]").appName("write").config("spark.ui.enabled",
+        "false").config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+        .getOrCreate();
+    try {
+      for (String part : List.of("train", "test")) {
+        LabeledSamples samples = part.equals("train") ? BuiltInSample.train().head(TestRuns.TRAIN)
+            : BuiltInSample.test().head(TestRuns.TEST);
+        List<Row> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+          float[] row = samples.row(i);
+          double[] values = new double[row.length];
+          for (int j = 0; j < row.length; j++) {
+            values[j] = row[j];
+          }
+          rows.add(RowFactory.create(Vectors.dense(values), (double) samples.label(i)));
+        }
+        spark.createDataFrame(rows, new StructType().add("features", new VectorUDT())
+            .add("label", DataTypes.DoubleType)).write().parquet(parquet.resolve(part).toString());
+      }
+    } finally {
+      spark.stop();
+    }
+    Map<String, String> settings = run("from-parquet", "local[2]", 2);
+    settings.put("data.format", "parquet");
+    settings.put("data.train", parquet.resolve("train").toString());
+    settings.put("data.test", parquet.resolve("test").toString());
+    settings.remove("data.train.labels");
+    settings.remove("data.test.labels");
+    TestRuns.Outcome outcome = TestRuns.compress(settings);
+    assertEquals(0, outcome.status(), outcome.out());
+    assertEquals(0, TestRuns.compress(run("from-idx", "local[2]", 2)).status());
+    double difference = TestRuns.maxDifference(params("from-idx"), params("from-parquet"));
+    assertTrue(difference < 1e-3, "the Parquet run differs from the IDX run by " + difference);
   }
 }

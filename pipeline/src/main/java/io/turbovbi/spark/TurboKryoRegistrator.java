@@ -20,8 +20,22 @@ public final class TurboKryoRegistrator implements KryoRegistrator {
       Shard.class, Shard[].class, RoundResult.class, SparkTrainer.AveragingTask.Start.class, Optimizer.State.class,
       VariationalUpdate.class, MaskedUpdate.class, PlainUpdate.class, boolean[].class, boolean[][].class);
 
+  /**
+   * Spark's own classes that travel when a job reads Parquet or another DataFrame source (the training data of
+   * {@code data.format = parquet}), named because some are Scala objects.
+   */
+  static final List<String> SPARK_SQL_CLASSES = List.of(
+      "org.apache.spark.ml.linalg.VectorUDT");
+
   @Override
   public void registerClasses(Kryo kryo) {
+    for (String name : SPARK_SQL_CLASSES) {
+      try {
+        kryo.register(Class.forName(name, false, Thread.currentThread().getContextClassLoader()));
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException("Spark class " + name + " is missing from the class path", e);
+      }
+    }
     for (Class<?> type : CLASSES) {
       if (type.isRecord()) {
         // Kryo 4's field serializer cannot set a record's final fields; Java serialization can.

@@ -1,0 +1,209 @@
+package io.turbovbi.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.DataOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad input to the compress job: every case ends with a message that says what is wrong (and where), a non-zero
+ * exit status, and no output written.
+ */
+class BadInputTest {
+  @TempDir
+  static Path temp;
+  private static Path good;
+
+  @BeforeAll
+  static void writeGoodData() throws Exception {
+    good = temp.resolve("good");
+    TestRuns.writeIdx(good);
+  }
+
+  /** Runs the job on settings changed by {@code changes}; asserts the status, the message, and no output. */
+  private static void assertRefused(Map<String, String> changes, int status, String... messageParts) {
+    Path output = temp.resolve("out-" + Math.abs((long) changes.hashCode()));
+    Map<String, String> settings = TestRuns.smallRun(good.toString(), output.toString());
+    settings.put("cluster.master", "local[1]");
+    settings.putAll(changes);
+    TestRuns.Outcome outcome = TestRuns.compress(settings);
+    assertEquals(status, outcome.status(), outcome.out());
+    String error = outcome.out().lines().filter(line -> line.startsWith("error: ")).findFirst().orElse("");
+    for (String part : messageParts) {
+      assertTrue(error.contains(part), "'" + part + "' is not in: " + error + "\n" + outcome.out());
+    }
+    assertFalse(Files.exists(output), "output was written to " + output);
+  }
+
+  private static Path copyOfGood(String name) throws Exception {
+    Path dir = temp.resolve(name);
+    Files.createDirectories(dir);
+    try (var files = Files.list(good)) {
+      for (Path file : files.toList()) {
+        Files.copy(file, dir.resolve(file.getFileName()));
+      }
+    }
+    return dir;
+  }
+
+  private static Map<String, String> trainFrom(Path dir) {
+    return Map.of("data.train", dir + "/train-images-idx3-ubyte", "data.train.labels",
+        dir + "/train-labels-idx1-ubyte");
+  }
+
+  @Test
+  void truncatedIdxFile() throws Exception {
+    Path dir = copyOfGood("truncated");
+    Path images = dir.resolve("train-images-idx3-ubyte");
+    byte[] bytes = Files.readAllBytes(images);
+    Files.write(images, Arrays.copyOf(bytes, bytes.length - 1000));
+    assertRefused(trainFrom(dir), Launcher.EXIT_FAILURE, "train-images-idx3-ubyte", "truncated");
+  }
+
+  @Test
+  void corruptGzip() throws Exception {
+    Path dir = copyOfGood("corrupt");
+    Path images = dir.resolve("train-images-idx3-ubyte");
+    byte[] raw = Files.readAllBytes(images);
+    java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(zipped)) {
+      gzip.write(raw);
+    }
+    byte[] gz = zipped.toByteArray();
+    for (int i = gz.length / 2; i < gz.length / 2 + 64; i++) {
+      gz[i] ^= 0x5a;
+    }
+    Files.write(images, gz);
+    assertRefused(trainFrom(dir), Launcher.EXIT_FAILURE, "train-images-idx3-ubyte", "corrupt gzip");
+  }
+
+  @Test
+  void imageAndLabelCountsDiffer() throws Exception {
+    Path dir = copyOfGood("counts");
+    try (OutputStream labels = Files.newOutputStream(dir.resolve("train-labels-idx1-ubyte"));
+         DataOutputStream out = new DataOutputStream(labels)) {
+      out.writeInt(0x00000801);
+      out.writeInt(1000);
+      out.write(new byte[1000]);
+    }
+    assertRefused(trainFrom(dir), Launcher.EXIT_FAILURE, "holds " + TestRuns.TRAIN + " images but",
+        "holds 1000");
+  }
+
+  @Test
+  void imageShapeThatTheNetworkCannotTake() {
+    assertRefused(Map.of("network", "conv(4,5) relu maxpool(2) conv(8,5) relu maxpool(2) conv(8,5) flatten "
+        + "dense(10)"), Launcher.EXIT_USAGE, "network", "does not fit");
+  }
+
+  @Test
+  void labelsOutsideTheClassRange() {
+    assertRefused(Map.of("data.classes", "5", "network", "dense(16) relu dense(5)"), Launcher.EXIT_FAILURE,
+        "train-labels-idx1-ubyte", "outside [0, 5)");
+  }
+
+  @Test
+  void nanFeaturesInLibSvm() throws Exception {
+    Path file = temp.resolve("nan.libsvm");
+    Files.writeString(file, "1 1:0.5 2:0.25\n2 1:nan 3:1\n");
+    assertRefused(Map.of("data.format", "libsvm", "data.train", file.toString(), "data.shape", "1x1x4",
+        "network", "dense(3)"), Launcher.EXIT_FAILURE, "nan.libsvm", "line 2");
+  }
+
+  @Test
+  void libSvmLineThatDoesNotParse() throws Exception {
+    Path file = temp.resolve("broken.libsvm");
+    Files.writeString(file, "1 1:0.5 2:0.25\n0 2:0.1\n3 1:x\n");
+    assertRefused(Map.of("data.format", "libsvm", "data.train", file.toString(), "data.shape", "1x1x4",
+        "network", "dense(3)"), Launcher.EXIT_FAILURE, "broken.libsvm, line 3");
+  }
+
+  @Test
+  void emptyDataSet() throws Exception {
+    Path file = temp.resolve("empty.libsvm");
+    Files.writeString(file, "# nothing here\n");
+    assertRefused(Map.of("data.format", "libsvm", "data.train", file.toString(), "data.shape", "1x1x4",
+        "network", "dense(3)"), Launcher.EXIT_FAILURE, "empty");
+  }
+
+  @Test
+  void parquetWithoutALabelColumn() {
+    Path parquet = temp.resolve("nolabel.parquet");
+    SparkSession spark = SparkSession.builder().master("local[1]").appName("write").config("spark.ui.enabled",
+        "false").config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+        .getOrCreate();
+    try {
+      spark.createDataFrame(java.util.List.of(RowFactory.create(Vectors.dense(1, 2, 3, 4), 1.0)),
+          new StructType().add("features", new VectorUDT()).add("target", DataTypes.DoubleType))
+          .write().parquet(parquet.toString());
+    } finally {
+      spark.stop();
+    }
+    assertRefused(Map.of("data.format", "parquet", "data.train", parquet.toString(), "data.shape", "1x1x4",
+        "network", "dense(3)"), Launcher.EXIT_FAILURE, "label", "target");
+  }
+
+  @Test
+  void aPathThatDoesNotExist() {
+    assertRefused(Map.of("data.train", temp.resolve("nowhere/images").toString()), Launcher.EXIT_FAILURE,
+        "nowhere/images");
+  }
+
+  @Test
+  void unknownKeyIsNamedWithTheClosestValidOne() {
+    assertRefused(Map.of("mrf.row.p0l", "0.2"), Launcher.EXIT_USAGE, "unknown configuration key 'mrf.row.p0l'",
+        "did you mean 'mrf.row.p01'?");
+  }
+
+  @Test
+  void valuesOutOfRange() {
+    assertRefused(Map.of("mrf.row.p01", "1.5"), Launcher.EXIT_USAGE, "mrf.row.p01 must be a number in (0, 1)");
+    assertRefused(Map.of("mrf.col.p10", "0"), Launcher.EXIT_USAGE, "mrf.col.p10");
+    assertRefused(Map.of("prior.bbar", "0"), Launcher.EXIT_USAGE, "prior.bbar must be a number in (0, inf)");
+    assertRefused(Map.of("prior.a", "-1"), Launcher.EXIT_USAGE, "prior.a");
+    assertRefused(Map.of("turbo.epochs", "0"), Launcher.EXIT_USAGE, "turbo.epochs must be an integer in [1,");
+  }
+
+  @Test
+  void perLayerListOfTheWrongLength() {
+    assertRefused(Map.of("prior.bbar", "1e-4,1e-5,1e-6"), Launcher.EXIT_USAGE,
+        "prior.bbar lists 3 values but the network has 2 weight layers");
+  }
+
+  @Test
+  void networkWhoseShapesDoNotChain() {
+    assertRefused(Map.of("network", "conv(4,3) dense(10)"), Launcher.EXIT_USAGE, "network",
+        "needs a flatten");
+    assertRefused(Map.of("network", "dense(16) relu dense(7)"), Launcher.EXIT_USAGE, "7 outputs but the data has "
+        + "10 classes");
+  }
+
+  @Test
+  void anUnwritableOutput() throws Exception {
+    Path file = temp.resolve("a-file");
+    Files.writeString(file, "not a directory", StandardCharsets.UTF_8);
+    Map<String, String> settings = TestRuns.smallRun(good.toString(), file.resolve("run").toString());
+    settings.put("cluster.master", "local[1]");
+    TestRuns.Outcome outcome = TestRuns.compress(settings);
+    assertEquals(Launcher.EXIT_USAGE, outcome.status(), outcome.out());
+    assertTrue(outcome.out().contains("error: cannot"), outcome.out());
+    assertEquals("not a directory", Files.readString(file));
+  }
+}
