@@ -39,6 +39,8 @@ public final class Launcher {
         bp-benchmark     loopy belief propagation speed on the support grids of LeNet-5's conv2 and of an 800x500
                     dense layer, one core (--sweeps 50 --json)
         regression  structured sparse regression: support recovery of iid, rows and grid (--trials 20 --json)
+        compare     compare finished runs: a table and an HTML page of charts (--results DIR/result,... --output
+                    FILE.html --json)
         keys        list every configuration key with its default and meaning (--markdown: as a table)
       """;
 
@@ -120,6 +122,11 @@ public final class Launcher {
           Arguments parsed = Arguments.parse("regression", rest, Set.of("trials", "seed"), Set.of("json"));
           new RegressionExperiment().run(System.out, parsed.flag("json"),
               Integer.parseInt(parsed.option("trials", "20")), Long.parseLong(parsed.option("seed", "1")));
+        }
+        case "compare" -> {
+          Arguments parsed = Arguments.parse("compare", rest, Set.of("results", "output"), Set.of("json"));
+          new CompareJob(System.out, parsed.flag("json")).run(list(parsed.option("results", "runs/demo/result")),
+              parsed.option("output", "comparison.html"));
         }
         case "keys" -> {
           Arguments parsed = Arguments.parse("keys", rest, Set.of(), Set.of("markdown"));

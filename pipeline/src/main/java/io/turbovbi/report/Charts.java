@@ -80,11 +80,12 @@ public final class Charts {
 
   /**
    * A heat map of a rows x cols matrix (row-major values), row 0 at the top; values are clipped to [low, high].
-   * Matrices larger than the picture are averaged over blocks first.
+   * Matrices of more than 250,000 cells are shown by the largest value of each block, so that isolated weights
+   * stay visible.
    */
   public static String heatMap(String title, double[] values, int rows, int cols, double low, double high,
                                String scaleLabel, int width) {
-    int maxCells = 160_000;
+    int maxCells = 250_000;
     int step = 1;
     while ((long) (rows / step) * (cols / step) > maxCells) {
       step++;
@@ -96,18 +97,16 @@ public final class Charts {
     double[] z = new double[r * c];
     for (int i = 0; i < r; i++) {
       for (int j = 0; j < c; j++) {
-        double sum = 0;
-        int n = 0;
+        double largest = Double.NEGATIVE_INFINITY;
         for (int a = i * step; a < Math.min(rows, (i + 1) * step); a++) {
           for (int b = j * step; b < Math.min(cols, (j + 1) * step); b++) {
-            sum += values[a * cols + b];
-            n++;
+            largest = Math.max(largest, values[a * cols + b]);
           }
         }
         int cell = i * c + j;
         x[cell] = j;
         y[cell] = r - 1 - i;
-        z[cell] = Math.max(low, Math.min(high, sum / n));
+        z[cell] = Math.max(low, Math.min(high, largest));
       }
     }
     DefaultXYZDataset data = new DefaultXYZDataset();

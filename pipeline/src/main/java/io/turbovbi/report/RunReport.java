@@ -94,13 +94,19 @@ public final class RunReport {
         + "is the kernel from input channel c to output channel o." : "Row i holds the incoming weights of output "
         + "neuron i.").append("</p>\n<div class=\"maps\">");
     double[] magnitude = new double[grid.size()];
-    double max = 1e-12;
+    List<Double> kept = new ArrayList<>();
     for (int n = 0; n < layer.weights().length; n++) {
       double value = layer.mask()[n] ? Math.abs(layer.weights()[n]) : 0;
       magnitude[grid.nodeOf(n)] = value;
-      max = Math.max(max, value);
+      if (value > 0) {
+        kept.add(value);
+      }
     }
-    page.append(image(Charts.heatMap("|w| after masking", magnitude, grid.rows(), grid.cols(), 0, max, "|w|",
+    // The colour scale ends at the 90th percentile of the kept weights, so that a few large ones do not wash out
+    // the rest.
+    kept.sort(null);
+    double top = kept.isEmpty() ? 1 : kept.get((int) (0.9 * (kept.size() - 1)));
+    page.append(image(Charts.heatMap("|w| after masking", magnitude, grid.rows(), grid.cols(), 0, top, "|w|",
         WIDTH)));
     if (layer.pit() != null) {
       double[] pit = new double[grid.size()];
