@@ -106,10 +106,6 @@ public final class Config {
     return value;
   }
 
-  public boolean isSet(ConfigKey key) {
-    return values.containsKey(key.name());
-  }
-
   public int integer(ConfigKey key) {
     return Math.toIntExact(Long.parseLong(required(key)));
   }

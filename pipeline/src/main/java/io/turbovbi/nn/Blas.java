@@ -28,11 +28,6 @@ public final class Blas {
     return INSTANCE.getClass().getSimpleName();
   }
 
-  /** Whether products run in a native library (OpenBLAS, MKL, ...) rather than in Java. */
-  public static boolean isNative() {
-    return INSTANCE instanceof dev.ludovic.netlib.blas.NativeBLAS;
-  }
-
   /**
    * C = alpha * op(A) * op(B) + beta * C for row-major matrices: op(A) is m x k, op(B) is k x n, C is m x n.
    * A is stored m x k (or k x m when transposed), B is stored k x n (or n x k when transposed).

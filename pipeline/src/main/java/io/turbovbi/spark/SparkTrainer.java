@@ -119,11 +119,6 @@ public final class SparkTrainer implements AutoCloseable {
     return epochsDone;
   }
 
-  /** An engine on the driver, for evaluation. */
-  public GradientEngine driverEngine() {
-    return driverEngine;
-  }
-
   /** Receives a report after every epoch. */
   public void onEpoch(Consumer<EpochReport> listener) {
     this.epochListener = listener;

@@ -89,10 +89,6 @@ public final class LocalWStep implements WStep, AutoCloseable {
     return params;
   }
 
-  public int epochsDone() {
-    return epochsDone;
-  }
-
   @Override
   public void close() {
     engine.close();
