@@ -1,9 +1,6 @@
 package io.turbovbi.jobs;
 
-import io.turbovbi.bayes.VariationalLayers;
 import io.turbovbi.compress.Evaluation;
-import io.turbovbi.compress.OnnxExport;
-import io.turbovbi.compress.StructureMetrics;
 import io.turbovbi.data.ImageShape;
 import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.data.ValidationSplit;
@@ -12,20 +9,14 @@ import io.turbovbi.nn.LayerFactory;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.NetworkSpec;
 import io.turbovbi.nn.OptimizerSettings;
-import io.turbovbi.nn.ParamBlock;
-import io.turbovbi.nn.WeightShape;
-import io.turbovbi.report.RunReport;
 import io.turbovbi.spark.Checkpoint;
-import io.turbovbi.spark.CompressedNetworkModel;
 import io.turbovbi.spark.CompressionPipeline;
 import io.turbovbi.spark.ShardedData;
 import io.turbovbi.spark.SparkTrainer;
 import io.turbovbi.turbo.IterationRecord;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -130,12 +121,13 @@ final class CompressJob {
             .put("train", split.train().size()).put("validation", split.validation().size())
             .put("test", testSize))
         .put("seed", settings.seed()).put("config", new TreeMap<>(config.explicitValues()));
-    writeResult(output, session, result, metrics, testAccuracy, network);
+    new ResultFiles(config).write(output, session, result, metrics, testAccuracy, network);
     double compression = (double) network.weightCount() / Math.max(1, countTrue(result.masks()));
     say(String.format(Locale.ROOT, "result: %,d of %,d weights kept (%.1fx), %s; validation accuracy: %s; test "
             + "accuracy: %s; %.0f s; written to %s", countTrue(result.masks()), network.weightCount(), compression,
-            result.fineTuned().network().describe(), accuracies(result.validationAccuracy()),
-            testAccuracy.isEmpty() ? "not evaluated" : accuracies(testAccuracy), (System.nanoTime() - start) / 1e9,
+            result.fineTuned().network().describe(), ResultFiles.accuracies(result.validationAccuracy()),
+            testAccuracy.isEmpty() ? "not evaluated" : ResultFiles.accuracies(testAccuracy),
+            (System.nanoTime() - start) / 1e9,
             output.resultLocation()),
         new JsonLine().put("event", "result").put("compression", compression).put("test_accuracy", testAccuracy)
             .put("output", output.resultLocation()));
@@ -213,97 +205,6 @@ final class CompressJob {
     };
   }
 
-  private void writeResult(RunOutput output, SparkSession session, CompressionPipeline.Result result,
-                           JsonLine metrics, Map<String, Double> testAccuracy, Network network) {
-    List<WeightShape> shapes = network.weightShapes();
-    Map<String, String> provenance = new LinkedHashMap<>();
-    provenance.put("method", result.method().name().toLowerCase(Locale.ROOT));
-    provenance.put("original_network", network.describe());
-    provenance.put("original_description", config.required(ConfigKeys.NETWORK));
-    provenance.put("data", config.text(ConfigKeys.DATA_FORMAT) + " " + String.valueOf(config.text(
-        ConfigKeys.DATA_TRAIN)));
-    provenance.put("seed", Long.toString(config.longValue(ConfigKeys.SEED)));
-    provenance.put("created", java.time.Instant.now().toString());
-    CompressedNetworkModel model = CompressedNetworkModel.of(result.fineTuned(), provenance);
-    output.writeResult(directory -> {
-      directory.file("metrics.json", o -> o.write((metrics + "\n").getBytes(StandardCharsets.UTF_8)));
-      if (!result.history().isEmpty()) {
-        directory.file("history.csv", HistoryCsv.of(result.history()));
-      }
-      if (result.variationalParams() != null) {
-        directory.file("variational/params.npy", Npy.floats(result.variationalParams(),
-            result.variationalParams().length));
-        directory.file("variational/network.json", o -> o.write((layoutJson(network) + "\n")
-            .getBytes(StandardCharsets.UTF_8)));
-      }
-      for (int k = 0; k < shapes.size(); k++) {
-        int[] dims = dims(shapes.get(k));
-        directory.file(String.format("mask/layer-%d.npy", k + 1), Npy.booleans(result.masks()[k], dims));
-        if (result.pit() != null) {
-          directory.file(String.format("pit/layer-%d.npy", k + 1), Npy.doubles(result.pit()[k], dims));
-        }
-      }
-      model.write().session(session).save(directory.path("model"));
-      directory.file("model.onnx", o -> o.write(OnnxExport.toBytes(result.fineTuned(), "turbovbi")));
-      directory.file("report.html", o -> o.write(report(result, testAccuracy, network)
-          .getBytes(StandardCharsets.UTF_8)));
-    });
-  }
-
-  private String report(CompressionPipeline.Result result, Map<String, Double> testAccuracy, Network network) {
-    List<StructureMetrics.LayerMetrics> structure = StructureMetrics.of(result.masked().network(),
-        result.masked().params());
-    List<RunReport.LayerView> layers = new java.util.ArrayList<>();
-    int[] weightLayers = network.weightLayers();
-    for (int k = 0; k < weightLayers.length; k++) {
-      ParamBlock block = result.masked().network().block(weightLayers[k], io.turbovbi.nn.ParamKind.WEIGHT);
-      layers.add(new RunReport.LayerView("Layer " + (k + 1) + ": " + network.layers().get(weightLayers[k])
-          .describe(), network.weightShapes().get(k), java.util.Arrays.copyOfRange(result.masked().params(),
-          block.offset(), block.end()), result.pit() == null ? null : result.pit()[k], result.masks()[k],
-          structure.get(k)));
-    }
-    long weights = structure.stream().mapToLong(StructureMetrics.LayerMetrics::weights).sum();
-    long nonZeros = structure.stream().mapToLong(StructureMetrics.LayerMetrics::nonZeros).sum();
-    long denseFlops = structure.stream().mapToLong(StructureMetrics.LayerMetrics::denseFlops).sum();
-    long compressedFlops = StructureMetrics.of(result.fineTuned().network(), result.fineTuned().params()).stream()
-        .mapToLong(StructureMetrics.LayerMetrics::sparseFlops).sum();
-    Map<String, String> summary = new LinkedHashMap<>();
-    summary.put("method", result.method().name().toLowerCase(Locale.ROOT));
-    summary.put("network", network.describe());
-    summary.put("compressed network", result.fineTuned().network().describe());
-    summary.put("weights kept", String.format(Locale.ROOT, "%,d of %,d (%.1fx)", nonZeros, weights,
-        (double) weights / Math.max(1, nonZeros)));
-    summary.put("FLOPs per sample", String.format(Locale.ROOT, "%,d dense, %,d compressed (%.1fx fewer)",
-        denseFlops, compressedFlops, (double) denseFlops / Math.max(1, compressedFlops)));
-    summary.put("validation accuracy", accuracies(result.validationAccuracy()));
-    summary.put("test accuracy", testAccuracy.isEmpty() ? "not evaluated (tuning run)" : accuracies(testAccuracy));
-    summary.put("seconds", result.seconds().entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.0f",
-        e.getKey().replace('_', ' '), e.getValue())).collect(java.util.stream.Collectors.joining(", ")));
-    return RunReport.html("turbovbi compress: " + config.required(ConfigKeys.OUTPUT), summary, result.history(),
-        layers, List.of());
-  }
-
-  private static String accuracies(Map<String, Double> accuracy) {
-    return accuracy.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.4f", e.getKey().replace('_', '-'),
-        e.getValue())).collect(java.util.stream.Collectors.joining(", "));
-  }
-
-  /** Where each block of the variational parameter vector lies. */
-  private JsonLine layoutJson(Network deterministic) {
-    Network variational = NetworkSpec.parse(config.required(ConfigKeys.NETWORK)).build(deterministic.channels(),
-        deterministic.height(), deterministic.width(), deterministic.classes(),
-        new VariationalLayers(config.real(ConfigKeys.LOGVAR_INIT)));
-    List<Map<String, Object>> blocks = new java.util.ArrayList<>();
-    for (ParamBlock block : variational.blocks()) {
-      blocks.add(Map.of("layer", block.layer() + 1, "kind", block.kind().name().toLowerCase(Locale.ROOT),
-          "offset", block.offset(), "length", block.length()));
-    }
-    return new JsonLine().put("description", config.required(ConfigKeys.NETWORK))
-        .put("layers", variational.describe())
-        .put("input", new int[] {deterministic.channels(), deterministic.height(), deterministic.width()})
-        .put("classes", deterministic.classes()).put("blocks", blocks);
-  }
-
   private static long countTrue(boolean[][] masks) {
     long n = 0;
     for (boolean[] mask : masks) {
@@ -312,11 +213,6 @@ final class CompressJob {
       }
     }
     return n;
-  }
-
-  private static int[] dims(WeightShape shape) {
-    return shape.convolutional() ? new int[] {shape.outputs(), shape.inputs(), shape.kernel(), shape.kernel()}
-        : new int[] {shape.outputs(), shape.inputs()};
   }
 
   private void say(String text, JsonLine line) {
