@@ -9,7 +9,6 @@ import io.turbovbi.nn.Network;
 import io.turbovbi.nn.NetworkSpec;
 import io.turbovbi.spark.CompressedNetworkModel;
 import java.io.PrintStream;
-import java.util.List;
 import java.util.Locale;
 import java.util.function.IntConsumer;
 import org.apache.hadoop.conf.Configuration;
@@ -30,7 +29,16 @@ final class InferenceBenchmark {
     this.seconds = seconds;
   }
 
-  void run(String modelPath, List<Integer> batches) {
+  /**
+   * Measures one batch size: a JVM that has run one size carries JIT profiles that slow the next one down (seen:
+   * sparse LeNet-5 at batch 256 2-4x slower after batch 1), so each size gets a run of its own.
+   */
+  void run(String modelPath, int batch) {
+    float[] images = BuiltInSample.test().features();
+    int available = BuiltInSample.test().size();
+    if (batch < 1 || batch > available) {
+      throw new ConfigException("--batch must be in [1, " + available + "], the size of the built-in test sample");
+    }
     CompressedNetworkModel.ModelData data = CompressedNetworkModel.readData(new Configuration(), modelPath);
     String original = data.provenance().get("original_description");
     if (original == null) {
@@ -42,25 +50,20 @@ final class InferenceBenchmark {
     Network compressed = data.network();
     MeanNetwork model = new MeanNetwork(NetworkSpec.parse(data.description()), compressed, data.params());
     SparseInference sparse = new SparseInference(model);
-    float[] images = BuiltInSample.test().features();
-    int available = BuiltInSample.test().size();
-    for (int batch : batches) {
-      int n = Math.min(batch, available);
-      float[] logits = new float[n * data.classes()];
-      double denseRate;
-      try (GradientEngine engine = new GradientEngine(dense, 1, n)) {
-        denseRate = rate(n, from -> engine.predict(denseParams, images, from, n, logits), available);
-      }
-      double smallRate;
-      try (GradientEngine engine = new GradientEngine(compressed, 1, n)) {
-        smallRate = rate(n, from -> engine.predict(data.params(), images, from, n, logits), available);
-      }
-      double sparseRate = rate(n, from -> sparse.predict(java.util.Arrays.copyOfRange(images,
-          from * compressed.inputSize(), (from + n) * compressed.inputSize()), n), available);
-      report(original, batch, "dense", denseRate, denseRate);
-      report(original, batch, "compressed, dense layers", smallRate, denseRate);
-      report(original, batch, "compressed, sparse layers", sparseRate, denseRate);
+    float[] logits = new float[batch * data.classes()];
+    double denseRate;
+    try (GradientEngine engine = new GradientEngine(dense, 1, batch)) {
+      denseRate = rate(batch, from -> engine.predict(denseParams, images, from, batch, logits), available);
     }
+    double smallRate;
+    try (GradientEngine engine = new GradientEngine(compressed, 1, batch)) {
+      smallRate = rate(batch, from -> engine.predict(data.params(), images, from, batch, logits), available);
+    }
+    double sparseRate = rate(batch, from -> sparse.predict(java.util.Arrays.copyOfRange(images,
+        from * compressed.inputSize(), (from + batch) * compressed.inputSize()), batch), available);
+    report(original, batch, "dense", denseRate, denseRate);
+    report(original, batch, "compressed, dense layers", smallRate, denseRate);
+    report(original, batch, "compressed, sparse layers", sparseRate, denseRate);
   }
 
   /** Samples per second of a forward pass over batches taken in turn from the sample, after a warm-up. */

@@ -32,8 +32,7 @@ public final class JsonLine {
       out.append("null");
     } else if (value instanceof Double || value instanceof Float) {
       double d = ((Number) value).doubleValue();
-      out.append(Double.isFinite(d) ? String.format(Locale.ROOT, "%.6g", d).replaceFirst("\\.?0+(e|$)", "$1")
-          : "null");
+      out.append(Double.isFinite(d) ? sixDigits(d) : "null");
     } else if (value instanceof Number || value instanceof Boolean) {
       out.append(value);
     } else if (value instanceof JsonLine nested) {
@@ -53,6 +52,17 @@ public final class JsonLine {
     } else {
       quote(value.toString(), out);
     }
+  }
+
+  /** Six significant digits without trailing zeros after the decimal point: 80.0 -> 80, 393530.2 -> 393530. */
+  private static String sixDigits(double d) {
+    String formatted = String.format(Locale.ROOT, "%.6g", d);
+    int exponent = formatted.indexOf('e');
+    String mantissa = exponent < 0 ? formatted : formatted.substring(0, exponent);
+    if (mantissa.indexOf('.') >= 0) {
+      mantissa = mantissa.replaceFirst("\\.?0+$", "");
+    }
+    return exponent < 0 ? mantissa : mantissa + formatted.substring(exponent);
   }
 
   private static void list(java.util.Collection<?> values, StringBuilder out) {

@@ -34,8 +34,8 @@ public final class Launcher {
         wstep-benchmark  variational w-step throughput: single JVM on 2 threads against Spark local masters
                     (--models lenet5 --masters local[1],local[2] --batch 512 --epochs 2 --task-threads 1
                     --mode gradient --local-steps 8 --json)
-        inference-benchmark  a compressed model against its dense network, one thread (--model DIR --batches 1,256
-                    --seconds 3 --json)
+        inference-benchmark  a compressed model against its dense network, one thread, one batch size per run
+                    (--model DIR --batch 1 --seconds 3 --json)
         bp-benchmark     loopy belief propagation speed on the support grids of LeNet-5's conv2 and of an 800x500
                     dense layer, one core (--sweeps 50 --json)
         regression  structured sparse regression: support recovery of iid, rows and grid (--trials 20 --json)
@@ -108,11 +108,10 @@ public final class Launcher {
               Integer.parseInt(parsed.option("local-steps", "8")));
         }
         case "inference-benchmark" -> {
-          Arguments parsed = Arguments.parse("inference-benchmark", rest, Set.of("model", "batches", "seconds"),
+          Arguments parsed = Arguments.parse("inference-benchmark", rest, Set.of("model", "batch", "seconds"),
               Set.of("json"));
           new InferenceBenchmark(System.out, parsed.flag("json"), Double.parseDouble(parsed.option("seconds", "3")))
-              .run(parsed.option("model", "runs/demo/result/model"),
-                  list(parsed.option("batches", "1,256")).stream().map(Integer::parseInt).toList());
+              .run(parsed.option("model", "runs/demo/result/model"), Integer.parseInt(parsed.option("batch", "1")));
         }
         case "bp-benchmark" -> {
           Arguments parsed = Arguments.parse("bp-benchmark", rest, Set.of("sweeps"), Set.of("json"));

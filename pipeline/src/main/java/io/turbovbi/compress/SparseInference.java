@@ -17,13 +17,19 @@ import java.util.List;
 
 /**
  * Forward passes of a pruned network that skip its zero weights: every weight layer sparser than
- * {@link #SPARSE_BELOW} is kept in compressed-row form and multiplies only its non-zeros; denser layers use BLAS.
+ * {@link #SPARSE_BELOW} multiplies only its non-zeros (dense layers in compressed-row form, convolutions as a
+ * {@link SparseConvolution}); denser layers use BLAS.
  * Activations are kept feature-major ({@code features x n}, convolutions {@code channels x n x plane}), so that each
- * non-zero weight updates a contiguous run of the batch.
+ * non-zero weight of a dense layer updates a contiguous run of the batch.
  */
 public final class SparseInference {
   /** Weight density under which a layer is multiplied in sparse form. */
   public static final double SPARSE_BELOW = 0.3;
+  /**
+   * Samples per pass through the layers: large batches go through in chunks, so that the activations of a chunk
+   * (a few hundred kB for LeNet-5) stay in cache and no step allocates arrays of megabytes.
+   */
+  private static final int CHUNK = 32;
 
   private final Network network;
   private final List<Step> steps = new ArrayList<>();
@@ -114,22 +120,20 @@ public final class SparseInference {
       ConvGeometry g = conv.geometry();
       ParamBlock weights = network.block(index, ParamKind.WEIGHT);
       ParamBlock bias = network.block(index, ParamKind.BIAS);
-      Csr csr = density(params, weights) < SPARSE_BELOW
-          ? Csr.of(params, weights.offset(), g.outChannels(), g.patchSize()) : null;
+      if (density(params, weights) < SPARSE_BELOW) {
+        SparseConvolution sparse = SparseConvolution.of(g, params, weights.offset());
+        return (input, n) -> sparse.apply(input, n, params, bias.offset());
+      }
       return (input, n) -> {
         int width = n * g.outPlane();
         float[] columns = new float[g.patchSize() * width];
         Im2Col.unfold(g, input, n, columns);
         float[] output = new float[g.outChannels() * width];
-        if (csr != null) {
-          csr.multiply(columns, width, params, bias.offset(), output);
-        } else {
-          for (int o = 0; o < g.outChannels(); o++) {
-            java.util.Arrays.fill(output, o * width, (o + 1) * width, params[bias.offset() + o]);
-          }
-          Blas.gemm(false, false, g.outChannels(), width, g.patchSize(), 1f, params, weights.offset(), columns, 0,
-              1f, output, 0);
+        for (int o = 0; o < g.outChannels(); o++) {
+          java.util.Arrays.fill(output, o * width, (o + 1) * width, params[bias.offset() + o]);
         }
+        Blas.gemm(false, false, g.outChannels(), width, g.patchSize(), 1f, params, weights.offset(), columns, 0,
+            1f, output, 0);
         return output;
       };
     }
@@ -179,7 +183,19 @@ public final class SparseInference {
 
   /** Logits ({@code n x classes}, row per sample) of n input rows. */
   public float[] predict(float[] rows, int n) {
+    int classes = network.classes();
+    float[] logits = new float[n * classes];
+    for (int from = 0; from < n; from += CHUNK) {
+      int size = Math.min(CHUNK, n - from);
+      System.arraycopy(predictChunk(rows, from, size), 0, logits, from * classes, size * classes);
+    }
+    return logits;
+  }
+
+  /** Logits of rows from .. from + n - 1. */
+  private float[] predictChunk(float[] rows, int from, int n) {
     int d = network.inputSize();
+    int first = from * d;
     float[] activation = new float[d * n];
     boolean spatial = network.layers().get(0).spatialInput();
     if (spatial) {
@@ -187,13 +203,13 @@ public final class SparseInference {
       int plane = d / channels;
       for (int c = 0; c < channels; c++) {
         for (int s = 0; s < n; s++) {
-          System.arraycopy(rows, s * d + c * plane, activation, (c * n + s) * plane, plane);
+          System.arraycopy(rows, first + s * d + c * plane, activation, (c * n + s) * plane, plane);
         }
       }
     } else {
       for (int s = 0; s < n; s++) {
         for (int f = 0; f < d; f++) {
-          activation[f * n + s] = rows[s * d + f];
+          activation[f * n + s] = rows[first + s * d + f];
         }
       }
     }

@@ -56,4 +56,15 @@ class SparseInferenceTest {
     assertSameAsEngine("conv(6,3) relu maxpool(2) conv(4,3,pad=1) relu flatten dense(8) relu dense(5)", 2, 10, 0.9,
         3);
   }
+
+  @Test
+  void sparseStridedPaddedConvolutionsMatchTheEngine() {
+    assertSameAsEngine("conv(5,3,stride=2,pad=1) relu conv(4,2,stride=3,pad=2) relu flatten dense(5)", 3, 11, 0.2,
+        4);
+  }
+
+  @Test
+  void batchesLargerThanAChunkMatchTheEngine() {
+    assertSameAsEngine("conv(6,3) relu maxpool(2) flatten dense(8) relu dense(5)", 1, 8, 0.2, 70);
+  }
 }
