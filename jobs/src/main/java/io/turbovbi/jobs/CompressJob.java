@@ -5,15 +5,14 @@ import io.turbovbi.data.ImageShape;
 import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.data.ValidationSplit;
 import io.turbovbi.nn.Blas;
-import io.turbovbi.nn.LayerFactory;
 import io.turbovbi.nn.Network;
-import io.turbovbi.nn.NetworkSpec;
 import io.turbovbi.nn.OptimizerSettings;
 import io.turbovbi.spark.Checkpoint;
 import io.turbovbi.spark.CompressionPipeline;
 import io.turbovbi.spark.ShardedData;
 import io.turbovbi.spark.SparkTrainer;
 import io.turbovbi.turbo.IterationRecord;
+import io.turbovbi.turbo.Masks;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -83,11 +82,11 @@ final class CompressJob {
     }
     CompressionPipeline.Method method = CompressionPipeline.Method.valueOf(
         config.required(ConfigKeys.METHOD).toUpperCase(Locale.ROOT));
-    Network network = network(shape, split.train().numClasses());
+    Network network = Models.network(config, shape.channels(), shape.height(), shape.width(),
+        split.train().numClasses(), false);
     CompressionPipeline.Settings settings = settings(method, shape, split.train().numClasses(), network);
     output.prepare(overwrite, resume);
-    int partitions = config.integer(ConfigKeys.CLUSTER_PARTITIONS) > 0 ? config.integer(ConfigKeys.CLUSTER_PARTITIONS)
-        : Math.max(1, spark.defaultParallelism() / config.integer(ConfigKeys.CLUSTER_TASK_THREADS));
+    int partitions = SparkSetup.partitions(config, spark);
     say(String.format(Locale.ROOT, "compress (%s): %s, %,d weights; Spark %s (%s), %d partitions, %s mode, batch "
             + "%d; BLAS %s; train %d, validation %d; output %s", method.name().toLowerCase(Locale.ROOT),
             network.describe(), network.weightCount(), spark.version(), spark.master(), partitions,
@@ -112,7 +111,8 @@ final class CompressJob {
       testAccuracy.put("masked", Evaluation.accuracy(result.masked(), test, threads));
       testAccuracy.put("fine_tuned", Evaluation.accuracy(result.fineTuned(), test, threads));
     }
-    JsonLine metrics = CompressionMetrics.of(result, testAccuracy)
+    CompressionMetrics.Structure structure = CompressionMetrics.Structure.of(result);
+    JsonLine metrics = CompressionMetrics.of(result, structure, testAccuracy)
         .put("iterations", result.history().isEmpty() ? 0
             : result.history().get(result.history().size() - 1).iteration())
         .put("seconds_total", (System.nanoTime() - start) / 1e9).put("spark_version", spark.version())
@@ -121,10 +121,11 @@ final class CompressJob {
             .put("train", split.train().size()).put("validation", split.validation().size())
             .put("test", testSize))
         .put("seed", settings.seed()).put("config", new TreeMap<>(config.explicitValues()));
-    new ResultFiles(config).write(output, session, result, metrics, testAccuracy, network);
-    double compression = (double) network.weightCount() / Math.max(1, countTrue(result.masks()));
+    new ResultFiles(config).write(output, session, result, structure, metrics, testAccuracy, network);
+    long kept = Masks.kept(result.masks());
+    double compression = (double) network.weightCount() / Math.max(1, kept);
     say(String.format(Locale.ROOT, "result: %,d of %,d weights kept (%.1fx), %s; validation accuracy: %s; test "
-            + "accuracy: %s; %.0f s; written to %s", countTrue(result.masks()), network.weightCount(), compression,
+            + "accuracy: %s; %.0f s; written to %s", kept, network.weightCount(), compression,
             result.fineTuned().network().describe(), ResultFiles.accuracies(result.validationAccuracy()),
             testAccuracy.isEmpty() ? "not evaluated" : ResultFiles.accuracies(testAccuracy),
             (System.nanoTime() - start) / 1e9,
@@ -132,15 +133,6 @@ final class CompressJob {
         new JsonLine().put("event", "result").put("compression", compression).put("test_accuracy", testAccuracy)
             .put("output", output.resultLocation()));
     return output.location();
-  }
-
-  private Network network(ImageShape shape, int classes) {
-    try {
-      return NetworkSpec.parse(config.required(ConfigKeys.NETWORK)).build(shape.channels(), shape.height(),
-          shape.width(), classes, LayerFactory.DETERMINISTIC);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(ConfigKeys.NETWORK.name() + ": " + e.getMessage());
-    }
   }
 
   private CompressionPipeline.Settings settings(CompressionPipeline.Method method, ImageShape shape, int classes,
@@ -205,15 +197,6 @@ final class CompressJob {
     };
   }
 
-  private static long countTrue(boolean[][] masks) {
-    long n = 0;
-    for (boolean[] mask : masks) {
-      for (boolean m : mask) {
-        n += m ? 1 : 0;
-      }
-    }
-    return n;
-  }
 
   private void say(String text, JsonLine line) {
     out.println(json ? line.toString() : text);

@@ -15,28 +15,42 @@ import java.util.Map;
 final class CompressionMetrics {
   private CompressionMetrics() {}
 
-  static JsonLine of(CompressionPipeline.Result result, Map<String, Double> testAccuracy) {
-    MeanNetwork masked = result.masked();
-    Network network = masked.network();
-    List<StructureMetrics.LayerMetrics> layers = StructureMetrics.of(network, masked.params());
+  /** The structure metrics of the masked network and of the compressed (fine-tuned) one, layer by layer. */
+  record Structure(List<StructureMetrics.LayerMetrics> masked, List<StructureMetrics.LayerMetrics> compressed) {
+    static Structure of(CompressionPipeline.Result result) {
+      return new Structure(StructureMetrics.of(result.masked().network(), result.masked().params()),
+          StructureMetrics.of(result.fineTuned().network(), result.fineTuned().params()));
+    }
+
+    long weights() {
+      return masked.stream().mapToLong(StructureMetrics.LayerMetrics::weights).sum();
+    }
+
+    long nonZeros() {
+      return masked.stream().mapToLong(StructureMetrics.LayerMetrics::nonZeros).sum();
+    }
+
+    long denseFlops() {
+      return masked.stream().mapToLong(StructureMetrics.LayerMetrics::denseFlops).sum();
+    }
+
+    long compressedFlops() {
+      return compressed.stream().mapToLong(StructureMetrics.LayerMetrics::sparseFlops).sum();
+    }
+  }
+
+  static JsonLine of(CompressionPipeline.Result result, Structure structure, Map<String, Double> testAccuracy) {
+    Network network = result.masked().network();
     MeanNetwork small = result.fineTuned();
-    List<StructureMetrics.LayerMetrics> smallLayers = StructureMetrics.of(small.network(), small.params());
+    List<StructureMetrics.LayerMetrics> layers = structure.masked();
+    List<StructureMetrics.LayerMetrics> smallLayers = structure.compressed();
     List<WeightShape> shapes = network.weightShapes();
     List<JsonLine> perLayer = new ArrayList<>();
-    long weights = 0;
-    long nonZeros = 0;
-    long denseFlops = 0;
-    long sparseFlops = 0;
     for (int k = 0; k < layers.size(); k++) {
       StructureMetrics.LayerMetrics m = layers.get(k);
       WeightShape shape = shapes.get(k);
-      weights += m.weights();
-      nonZeros += m.nonZeros();
-      denseFlops += m.denseFlops();
-      sparseFlops += smallLayers.get(k).sparseFlops();
       perLayer.add(new JsonLine().put("layer", k + 1).put("kind", shape.convolutional() ? "conv" : "dense")
-          .put("shape", shape.convolutional() ? new int[] {shape.outputs(), shape.inputs(), shape.kernel(),
-              shape.kernel()} : new int[] {shape.outputs(), shape.inputs()})
+          .put("shape", shape.dims())
           .put("weights", m.weights()).put("nonzeros", m.nonZeros()).put("compression", m.compression())
           .put("units", shape.outputs()).put("units_kept", result.pruned().keptUnits()[k].length)
           .put("inputs_kept", inputsKept(result, k, shape))
@@ -44,6 +58,10 @@ final class CompressionMetrics {
           .put("tile_occupancy_8", m.tileOccupancy8()).put("dense_flops", m.denseFlops())
           .put("compressed_flops", smallLayers.get(k).sparseFlops()));
     }
+    long weights = structure.weights();
+    long nonZeros = structure.nonZeros();
+    long denseFlops = structure.denseFlops();
+    long sparseFlops = structure.compressedFlops();
     long biases = network.blocks().stream().filter(b -> b.kind() == ParamKind.BIAS)
         .mapToLong(ParamBlock::length).sum();
     return new JsonLine().put("method", result.method().name().toLowerCase(java.util.Locale.ROOT))

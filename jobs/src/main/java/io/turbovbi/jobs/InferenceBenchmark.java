@@ -3,6 +3,7 @@ package io.turbovbi.jobs;
 import io.turbovbi.compress.MeanNetwork;
 import io.turbovbi.compress.SparseInference;
 import io.turbovbi.data.BuiltInSample;
+import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.nn.GradientEngine;
 import io.turbovbi.nn.LayerFactory;
 import io.turbovbi.nn.Network;
@@ -34,8 +35,9 @@ final class InferenceBenchmark {
    * sparse LeNet-5 at batch 256 2-4x slower after batch 1), so each size gets a run of its own.
    */
   void run(String modelPath, int batch) {
-    float[] images = BuiltInSample.test().features();
-    int available = BuiltInSample.test().size();
+    LabeledSamples sample = BuiltInSample.test();
+    float[] images = sample.features();
+    int available = sample.size();
     if (batch < 1 || batch > available) {
       throw new ConfigException("--batch must be in [1, " + available + "], the size of the built-in test sample");
     }
@@ -59,8 +61,7 @@ final class InferenceBenchmark {
     try (GradientEngine engine = new GradientEngine(compressed, 1, batch)) {
       smallRate = rate(batch, from -> engine.predict(data.params(), images, from, batch, logits), available);
     }
-    double sparseRate = rate(batch, from -> sparse.predict(java.util.Arrays.copyOfRange(images,
-        from * compressed.inputSize(), (from + batch) * compressed.inputSize()), batch), available);
+    double sparseRate = rate(batch, from -> sparse.predict(images, from, batch), available);
     report(original, batch, "dense", denseRate, denseRate);
     report(original, batch, "compressed, dense layers", smallRate, denseRate);
     report(original, batch, "compressed, sparse layers", sparseRate, denseRate);

@@ -1,10 +1,7 @@
 package io.turbovbi.jobs;
 
-import io.turbovbi.bayes.VariationalLayers;
 import io.turbovbi.compress.OnnxExport;
-import io.turbovbi.compress.StructureMetrics;
 import io.turbovbi.nn.Network;
-import io.turbovbi.nn.NetworkSpec;
 import io.turbovbi.nn.ParamBlock;
 import io.turbovbi.nn.ParamKind;
 import io.turbovbi.nn.WeightShape;
@@ -30,8 +27,9 @@ final class ResultFiles {
   }
 
   /** Writes the result directory: model, ONNX, metrics, history, masks, q(s=1), variational state, report. */
-  void write(RunOutput output, SparkSession session, CompressionPipeline.Result result, JsonLine metrics,
-             Map<String, Double> testAccuracy, Network network) {
+  void write(RunOutput output, SparkSession session, CompressionPipeline.Result result,
+             CompressionMetrics.Structure structure, JsonLine metrics, Map<String, Double> testAccuracy,
+             Network network) {
     List<WeightShape> shapes = network.weightShapes();
     Map<String, String> provenance = new LinkedHashMap<>();
     provenance.put("method", result.method().name().toLowerCase(Locale.ROOT));
@@ -54,7 +52,7 @@ final class ResultFiles {
             .getBytes(StandardCharsets.UTF_8)));
       }
       for (int k = 0; k < shapes.size(); k++) {
-        int[] dims = dims(shapes.get(k));
+        int[] dims = shapes.get(k).dims();
         directory.file(String.format("mask/layer-%d.npy", k + 1), Npy.booleans(result.masks()[k], dims));
         if (result.pit() != null) {
           directory.file(String.format("pit/layer-%d.npy", k + 1), Npy.doubles(result.pit()[k], dims));
@@ -62,14 +60,13 @@ final class ResultFiles {
       }
       model.write().session(session).save(directory.path("model"));
       directory.file("model.onnx", o -> o.write(OnnxExport.toBytes(result.fineTuned(), "turbovbi")));
-      directory.file("report.html", o -> o.write(report(result, testAccuracy, network)
+      directory.file("report.html", o -> o.write(report(result, structure, testAccuracy, network)
           .getBytes(StandardCharsets.UTF_8)));
     });
   }
 
-  private String report(CompressionPipeline.Result result, Map<String, Double> testAccuracy, Network network) {
-    List<StructureMetrics.LayerMetrics> structure = StructureMetrics.of(result.masked().network(),
-        result.masked().params());
+  private String report(CompressionPipeline.Result result, CompressionMetrics.Structure structure,
+                        Map<String, Double> testAccuracy, Network network) {
     List<RunReport.LayerView> layers = new ArrayList<>();
     int[] weightLayers = network.weightLayers();
     for (int k = 0; k < weightLayers.length; k++) {
@@ -77,13 +74,12 @@ final class ResultFiles {
       layers.add(new RunReport.LayerView("Layer " + (k + 1) + ": " + network.layers().get(weightLayers[k])
           .describe(), network.weightShapes().get(k), Arrays.copyOfRange(result.masked().params(),
           block.offset(), block.end()), result.pit() == null ? null : result.pit()[k], result.masks()[k],
-          structure.get(k)));
+          structure.masked().get(k)));
     }
-    long weights = structure.stream().mapToLong(StructureMetrics.LayerMetrics::weights).sum();
-    long nonZeros = structure.stream().mapToLong(StructureMetrics.LayerMetrics::nonZeros).sum();
-    long denseFlops = structure.stream().mapToLong(StructureMetrics.LayerMetrics::denseFlops).sum();
-    long compressedFlops = StructureMetrics.of(result.fineTuned().network(), result.fineTuned().params()).stream()
-        .mapToLong(StructureMetrics.LayerMetrics::sparseFlops).sum();
+    long weights = structure.weights();
+    long nonZeros = structure.nonZeros();
+    long denseFlops = structure.denseFlops();
+    long compressedFlops = structure.compressedFlops();
     Map<String, String> summary = new LinkedHashMap<>();
     summary.put("method", result.method().name().toLowerCase(Locale.ROOT));
     summary.put("network", network.describe());
@@ -107,9 +103,8 @@ final class ResultFiles {
 
   /** Where each block of the variational parameter vector lies. */
   private JsonLine layoutJson(Network deterministic) {
-    Network variational = NetworkSpec.parse(config.required(ConfigKeys.NETWORK)).build(deterministic.channels(),
-        deterministic.height(), deterministic.width(), deterministic.classes(),
-        new VariationalLayers(config.real(ConfigKeys.LOGVAR_INIT)));
+    Network variational = Models.network(config, deterministic.channels(), deterministic.height(),
+        deterministic.width(), deterministic.classes(), true);
     List<Map<String, Object>> blocks = new ArrayList<>();
     for (ParamBlock block : variational.blocks()) {
       blocks.add(Map.of("layer", block.layer() + 1, "kind", block.kind().name().toLowerCase(Locale.ROOT),
@@ -119,10 +114,5 @@ final class ResultFiles {
         .put("layers", variational.describe())
         .put("input", new int[] {deterministic.channels(), deterministic.height(), deterministic.width()})
         .put("classes", deterministic.classes()).put("blocks", blocks);
-  }
-
-  private static int[] dims(WeightShape shape) {
-    return shape.convolutional() ? new int[] {shape.outputs(), shape.inputs(), shape.kernel(), shape.kernel()}
-        : new int[] {shape.outputs(), shape.inputs()};
   }
 }

@@ -4,7 +4,6 @@ import io.turbovbi.data.BuiltInSample;
 import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.OptimizerSettings;
-import io.turbovbi.nn.WeightShape;
 import io.turbovbi.spark.NetworkRecipe;
 import io.turbovbi.spark.RoundBenchmark;
 import io.turbovbi.spark.ShardedData;
@@ -58,8 +57,8 @@ final class SparkBenchmarks {
     for (String model : models) {
       NetworkRecipe recipe = new NetworkRecipe(model, 1, 28, 28, 10, true, -10);
       Network network = recipe.build();
-      double[][] precisions = Arrays.stream(network.weightShapes().toArray(new WeightShape[0]))
-          .map(shape -> filled(shape.count(), 1.0)).toArray(double[][]::new);
+      double[][] precisions = network.weightShapes().stream().map(shape -> filled(shape.count(), 1.0))
+          .toArray(double[][]::new);
       double local;
       try (LocalWStep single = new LocalWStep(network, network.initialParameters(1), train, null,
           new OptimizerSettings("adam", 1e-3, 1e-3, 0).build(network), batch, 2, 1, -8)) {
@@ -71,7 +70,8 @@ final class SparkBenchmarks {
         SparkSession session = SparkSetup.session(config.with(ConfigKeys.CLUSTER_MASTER, master)
             .with(ConfigKeys.CLUSTER_TASK_THREADS, Integer.toString(taskThreads)), "turbovbi w-step benchmark");
         JavaSparkContext spark = JavaSparkContext.fromSparkContext(session.sparkContext());
-        int partitions = Math.max(1, spark.defaultParallelism() / taskThreads);
+        int partitions = SparkSetup.partitions(config.with(ConfigKeys.CLUSTER_TASK_THREADS,
+            Integer.toString(taskThreads)), spark);
         try (SparkWStep step = new SparkWStep(new SparkTrainer(spark, recipe, network.initialParameters(1),
             ShardedData.of(spark, train, partitions), new OptimizerSettings("adam", 1e-3, 1e-3, 0), 1,
             new SparkTrainer.Settings(mode, batch, localSteps, 1, taskThreads), 2), null, -8)) {

@@ -2,6 +2,7 @@ package io.turbovbi.jobs;
 
 import io.turbovbi.spark.TurboKryoRegistrator;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /** The Spark session of a job: spark-submit's settings, then the configuration's, then this project's needs. */
@@ -29,5 +30,12 @@ final class SparkSetup {
     SparkSession session = SparkSession.builder().config(conf).getOrCreate();
     session.sparkContext().setLogLevel("WARN");
     return session;
+  }
+
+  /** Partitions of the training data: {@code cluster.partitions}, or one per task slot of the cluster. */
+  static int partitions(Config config, JavaSparkContext spark) {
+    int configured = config.integer(ConfigKeys.CLUSTER_PARTITIONS);
+    return configured > 0 ? configured
+        : Math.max(1, spark.defaultParallelism() / config.integer(ConfigKeys.CLUSTER_TASK_THREADS));
   }
 }

@@ -78,9 +78,7 @@ final class TrainJob {
   }
 
   private static double accuracy(GradientEngine engine, float[] params, LabeledSamples samples) {
-    GradientEngine.BatchLoss result = engine.evaluate(params, samples.features(), samples.labels(), 0,
-        samples.size());
-    return (double) result.correct() / result.count();
+    return engine.evaluate(params, samples.features(), samples.labels(), 0, samples.size()).accuracy();
   }
 
   private void report(String text, JsonLine line) {

@@ -52,15 +52,9 @@ final class TurboJob {
       LabeledSamples test = data.test();
       double testAccuracy;
       try (GradientEngine engine = new GradientEngine(network, threads, 256)) {
-        GradientEngine.BatchLoss loss = engine.evaluate(masked, test.features(), test.labels(), 0, test.size());
-        testAccuracy = (double) loss.correct() / loss.count();
+        testAccuracy = engine.evaluate(masked, test.features(), test.labels(), 0, test.size()).accuracy();
       }
-      long kept = 0;
-      for (boolean[] mask : result.masks()) {
-        for (boolean m : mask) {
-          kept += m ? 1 : 0;
-        }
-      }
+      long kept = Masks.kept(result.masks());
       double compression = (double) network.weightCount() / Math.max(1, kept);
       if (json) {
         out.println(new JsonLine().put("event", "result").put("weights", network.weightCount()).put("kept", kept)

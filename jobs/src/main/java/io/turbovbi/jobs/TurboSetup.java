@@ -14,19 +14,12 @@ import java.util.List;
 final class TurboSetup {
   private TurboSetup() {}
 
-  private static String[] filled(int length, String value) {
-    String[] values = new String[length];
-    java.util.Arrays.fill(values, value);
-    return values;
-  }
-
   static TurboSettings settings(Config config, int layers) {
     double[] a = config.realsPerLayer(ConfigKeys.PRIOR_A, layers);
     double[] b = config.realsPerLayer(ConfigKeys.PRIOR_B, layers);
     double[] abar = config.realsPerLayer(ConfigKeys.PRIOR_ABAR, layers);
     double[] bbar = config.realsPerLayer(ConfigKeys.PRIOR_BBAR, layers);
-    String[] modes = config.text(ConfigKeys.METHOD).equals("iid") ? filled(layers, "iid")
-        : config.perLayer(ConfigKeys.MRF_MODE, layers);
+    String[] modes = config.perLayer(ConfigKeys.MRF_MODE, layers);
     double[] rowP01 = config.realsPerLayer(ConfigKeys.MRF_ROW_P01, layers);
     double[] rowP10 = config.realsPerLayer(ConfigKeys.MRF_ROW_P10, layers);
     double[] colP01 = config.realsPerLayer(ConfigKeys.MRF_COL_P01, layers);

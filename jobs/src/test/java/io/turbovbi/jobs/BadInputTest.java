@@ -15,7 +15,6 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,43 +118,36 @@ class BadInputTest {
         "train-labels-idx1-ubyte", "outside [0, 5)");
   }
 
+  /** A LibSVM training file of 4 features with the given content must be refused naming the given parts. */
+  private static void assertLibSvmRefused(String fileName, String content, String... parts) throws Exception {
+    Path file = temp.resolve(fileName);
+    Files.writeString(file, content);
+    assertRefused(Map.of("data.format", "libsvm", "data.train", file.toString(), "data.shape", "1x1x4",
+        "network", "dense(3)"), Launcher.EXIT_FAILURE, parts);
+  }
+
   @Test
   void nanFeaturesInLibSvm() throws Exception {
-    Path file = temp.resolve("nan.libsvm");
-    Files.writeString(file, "1 1:0.5 2:0.25\n2 1:nan 3:1\n");
-    assertRefused(Map.of("data.format", "libsvm", "data.train", file.toString(), "data.shape", "1x1x4",
-        "network", "dense(3)"), Launcher.EXIT_FAILURE, "nan.libsvm", "line 2");
+    assertLibSvmRefused("nan.libsvm", "1 1:0.5 2:0.25\n2 1:nan 3:1\n", "nan.libsvm", "line 2");
   }
 
   @Test
   void libSvmLineThatDoesNotParse() throws Exception {
-    Path file = temp.resolve("broken.libsvm");
-    Files.writeString(file, "1 1:0.5 2:0.25\n0 2:0.1\n3 1:x\n");
-    assertRefused(Map.of("data.format", "libsvm", "data.train", file.toString(), "data.shape", "1x1x4",
-        "network", "dense(3)"), Launcher.EXIT_FAILURE, "broken.libsvm, line 3");
+    assertLibSvmRefused("broken.libsvm", "1 1:0.5 2:0.25\n0 2:0.1\n3 1:x\n", "broken.libsvm, line 3");
   }
 
   @Test
   void emptyDataSet() throws Exception {
-    Path file = temp.resolve("empty.libsvm");
-    Files.writeString(file, "# nothing here\n");
-    assertRefused(Map.of("data.format", "libsvm", "data.train", file.toString(), "data.shape", "1x1x4",
-        "network", "dense(3)"), Launcher.EXIT_FAILURE, "empty");
+    assertLibSvmRefused("empty.libsvm", "# nothing here\n", "empty");
   }
 
   @Test
   void parquetWithoutALabelColumn() {
     Path parquet = temp.resolve("nolabel.parquet");
-    SparkSession spark = SparkSession.builder().master("local[1]").appName("write").config("spark.ui.enabled",
-        "false").config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .getOrCreate();
-    try {
-      spark.createDataFrame(java.util.List.of(RowFactory.create(Vectors.dense(1, 2, 3, 4), 1.0)),
-          new StructType().add("features", new VectorUDT()).add("target", DataTypes.DoubleType))
-          .write().parquet(parquet.toString());
-    } finally {
-      spark.stop();
-    }
+    TestRuns.withLocalSpark(spark -> spark.createDataFrame(
+        java.util.List.of(RowFactory.create(Vectors.dense(1, 2, 3, 4), 1.0)),
+        new StructType().add("features", new VectorUDT()).add("target", DataTypes.DoubleType))
+        .write().parquet(parquet.toString()));
     assertRefused(Map.of("data.format", "parquet", "data.train", parquet.toString(), "data.shape", "1x1x4",
         "network", "dense(3)"), Launcher.EXIT_FAILURE, "label", "target");
   }

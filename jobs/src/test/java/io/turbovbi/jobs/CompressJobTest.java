@@ -15,7 +15,6 @@ import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +26,8 @@ class CompressJobTest {
   @TempDir
   static Path temp;
   private static Path data;
+  /** The run on local[2] with two partitions, which several tests compare against: made once. */
+  private static TestRuns.Outcome reference;
 
   @BeforeAll
   static void writeData() throws Exception {
@@ -41,15 +42,18 @@ class CompressJobTest {
     return settings;
   }
 
-  private static float[] params(String name) throws Exception {
-    return TestRuns.readFloats(temp.resolve(name).resolve("result/variational/params.npy"));
+  private static TestRuns.Outcome reference() {
+    if (reference == null) {
+      reference = TestRuns.compress(run("reference", "local[2]", 2));
+      assertEquals(0, reference.status(), reference.out());
+    }
+    return reference;
   }
 
   @Test
   void writesCheckpointAndCompleteResult() throws Exception {
-    TestRuns.Outcome outcome = TestRuns.compress(run("outputs", "local[2]", 2));
-    assertEquals(0, outcome.status(), outcome.out());
-    Path result = temp.resolve("outputs/result");
+    TestRuns.Outcome outcome = reference();
+    Path result = temp.resolve("reference/result");
     for (String file : List.of("metrics.json", "history.csv", "variational/params.npy", "variational/network.json",
         "mask/layer-1.npy", "mask/layer-2.npy", "pit/layer-1.npy", "model/metadata.json", "model/data/params.bin")) {
       assertTrue(Files.size(result.resolve(file)) > 0, file);
@@ -61,31 +65,49 @@ class CompressJobTest {
     assertTrue(metrics.contains("\"test\": {\"dense\": 0."), metrics);
     assertTrue(metrics.contains("\"fine_tuned\": 0."), metrics);
     assertTrue(metrics.contains("\"tile_occupancy_8\": "), metrics);
-    assertTrue(Files.isDirectory(temp.resolve("outputs/checkpoints/iteration-0003")));
-    try (var listing = Files.list(temp.resolve("outputs/checkpoints"))) {
+    assertTrue(Files.isDirectory(temp.resolve("reference/checkpoints/iteration-0003")));
+    try (var listing = Files.list(temp.resolve("reference/checkpoints"))) {
       assertEquals(1, listing.count(), "only the newest checkpoint is kept");
     }
     assertTrue(outcome.out().contains("iter 3"), "progress per outer iteration");
     assertTrue(outcome.out().contains("rounds,"), "progress per epoch with its rounds");
+    assertEquals(List.of("1", "1"), beliefPropagationSweeps(history.get(2)), "row chains: one pass per layer");
+  }
+
+  @Test
+  void methodIidRunsModuleBOffInEveryLayer() throws Exception {
+    Map<String, String> settings = run("iid", "local[2]", 2);
+    settings.put("method", "iid");
+    TestRuns.Outcome outcome = TestRuns.compress(settings);
+    assertEquals(0, outcome.status(), outcome.out());
+    List<String> history = Files.readAllLines(temp.resolve("iid/result/history.csv"));
+    for (String row : history.subList(1, history.size())) {
+      assertEquals(List.of("0", "0"), beliefPropagationSweeps(row), row);
+    }
+  }
+
+  /** The bp_sweeps_1 and bp_sweeps_2 columns of a history row of the two-layer test network. */
+  private static List<String> beliefPropagationSweeps(String row) {
+    List<String> cells = List.of(row.split(","));
+    return cells.subList(7, 9);
   }
 
   @Test
   void gradientModeGivesTheSameModelOnOneTwoAndThreePartitions() throws Exception {
     assertEquals(0, TestRuns.compress(run("p1", "local[1]", 1)).status());
-    assertEquals(0, TestRuns.compress(run("p2", "local[2]", 2)).status());
+    reference();
     assertEquals(0, TestRuns.compress(run("p3", "local[2]", 3)).status());
-    float[] one = params("p1");
-    for (String other : List.of("p2", "p3")) {
-      double difference = TestRuns.maxDifference(one, params(other));
+    float[] one = TestRuns.params(temp.resolve("p1"));
+    for (String other : List.of("reference", "p3")) {
+      double difference = TestRuns.maxDifference(one, TestRuns.params(temp.resolve(other)));
       assertTrue(difference < 1e-3, other + " differs from local[1] by " + difference);
     }
-    assertArrayEquals(Files.readAllBytes(temp.resolve("p1/result/mask/layer-1.npy")),
-        Files.readAllBytes(temp.resolve("p2/result/mask/layer-1.npy")));
+    assertArrayEquals(TestRuns.firstMask(temp.resolve("p1")), TestRuns.firstMask(temp.resolve("reference")));
   }
 
   @Test
   void aRunStoppedAfterAnIterationAndResumedEndsLikeAnUninterruptedOne() throws Exception {
-    assertEquals(0, TestRuns.compress(run("whole", "local[2]", 2)).status());
+    reference();
     Map<String, String> stopped = run("resumed", "local[2]", 2);
     RuntimeException stop = assertThrows(RuntimeException.class, () -> TestRuns.compressWithHook(stopped, false,
         iteration -> {
@@ -98,10 +120,11 @@ class CompressJobTest {
     TestRuns.Outcome resumed = TestRuns.compress(stopped, "--resume");
     assertEquals(0, resumed.status(), resumed.out());
     assertTrue(resumed.out().contains("resuming after iteration 1"), resumed.out());
-    double difference = TestRuns.maxDifference(params("whole"), params("resumed"));
+    double difference = TestRuns.maxDifference(TestRuns.params(temp.resolve("reference")),
+        TestRuns.params(temp.resolve("resumed")));
     assertTrue(difference < 1e-5, "resumed run differs by " + difference);
-    assertArrayEquals(Files.readAllBytes(temp.resolve("whole/result/mask/layer-1.npy")),
-        Files.readAllBytes(temp.resolve("resumed/result/mask/layer-1.npy")));
+    assertArrayEquals(TestRuns.firstMask(temp.resolve("reference")),
+        TestRuns.firstMask(temp.resolve("resumed")));
     TestRuns.Outcome again = TestRuns.compress(stopped, "--resume");
     assertEquals(0, again.status());
     assertTrue(again.out().contains("already complete"), again.out());
@@ -121,10 +144,7 @@ class CompressJobTest {
   @Test
   void readsParquetTrainingAndTestData() throws Exception {
     Path parquet = temp.resolve("parquet");
-    SparkSession spark = SparkSession.builder().master("local[1]").appName("write").config("spark.ui.enabled",
-        "false").config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .getOrCreate();
-    try {
+    TestRuns.withLocalSpark(spark -> {
       for (String part : List.of("train", "test")) {
         LabeledSamples samples = part.equals("train") ? BuiltInSample.train().head(TestRuns.TRAIN)
             : BuiltInSample.test().head(TestRuns.TEST);
@@ -140,9 +160,7 @@ class CompressJobTest {
         spark.createDataFrame(rows, new StructType().add("features", new VectorUDT())
             .add("label", DataTypes.DoubleType)).write().parquet(parquet.resolve(part).toString());
       }
-    } finally {
-      spark.stop();
-    }
+    });
     Map<String, String> settings = run("from-parquet", "local[2]", 2);
     settings.put("data.format", "parquet");
     settings.put("data.train", parquet.resolve("train").toString());
@@ -151,8 +169,9 @@ class CompressJobTest {
     settings.remove("data.test.labels");
     TestRuns.Outcome outcome = TestRuns.compress(settings);
     assertEquals(0, outcome.status(), outcome.out());
-    assertEquals(0, TestRuns.compress(run("from-idx", "local[2]", 2)).status());
-    double difference = TestRuns.maxDifference(params("from-idx"), params("from-parquet"));
+    reference();
+    double difference = TestRuns.maxDifference(TestRuns.params(temp.resolve("reference")),
+        TestRuns.params(temp.resolve("from-parquet")));
     assertTrue(difference < 1e-3, "the Parquet run differs from the IDX run by " + difference);
   }
 }

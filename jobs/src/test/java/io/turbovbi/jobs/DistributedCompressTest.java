@@ -12,7 +12,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +30,7 @@ class DistributedCompressTest {
   private static Path data;
   private static float[] localParams;
   private static byte[] localMask;
+  private static Path appJar;
 
   /** The reference: the same run on an embedded local[2] Spark with local files. */
   @BeforeAll
@@ -41,8 +41,8 @@ class DistributedCompressTest {
     settings.put("cluster.master", "local[2]");
     settings.put("cluster.partitions", "2");
     assertEquals(0, TestRuns.compress(settings).status());
-    localParams = TestRuns.readFloats(temp.resolve("local/result/variational/params.npy"));
-    localMask = Files.readAllBytes(temp.resolve("local/result/mask/layer-1.npy"));
+    localParams = TestRuns.params(temp.resolve("local"));
+    localMask = TestRuns.firstMask(temp.resolve("local"));
   }
 
   @Test
@@ -76,46 +76,41 @@ class DistributedCompressTest {
     }
   }
 
+  /** A spark-submit of the project's jar running the small compress job into {@code output} on a cluster. */
+  private static SparkSubmitRunner.Builder submission(StandaloneCluster cluster, String output) throws Exception {
+    if (appJar == null) {
+      appJar = AppJar.create().addProjectClasses().write(temp.resolve("turbovbi-app.jar"));
+    }
+    Map<String, String> settings = TestRuns.smallRun(data.toString(), temp.resolve(output).toString());
+    settings.put("cluster.partitions", "2");
+    return SparkSubmitRunner.builder(cluster.masterUrl()).mainClass(Launcher.class.getName()).applicationJar(appJar)
+        .args(TestRuns.args("compress", settings)).conf("spark.executor.memory", "512m")
+        .conf("spark.cores.max", "2").conf("spark.scheduler.minRegisteredResourcesRatio", "1.0")
+        .timeout(Duration.ofMinutes(3));
+  }
+
   @Test
   @Tag("cluster")
   void jarSubmittedToATwoWorkerClusterGivesTheLocalRunsModel() throws Exception {
-    Path jar = AppJar.create().addProjectClasses().write(temp.resolve("turbovbi-app.jar"));
-    Map<String, String> settings = TestRuns.smallRun(data.toString(), temp.resolve("cluster").toString());
-    settings.put("cluster.partitions", "2");
-    List<String> args = new ArrayList<>(List.of("compress"));
-    settings.forEach((key, value) -> args.add(key + "=" + value));
     try (StandaloneCluster cluster = StandaloneCluster.builder().workers(2).coresPerWorker(1).memoryPerWorker("1g")
         .start()) {
-      SparkSubmitRunner.Result result = SparkSubmitRunner.builder(cluster.masterUrl())
-          .mainClass(Launcher.class.getName()).applicationJar(jar).args(args)
-          .conf("spark.executor.memory", "512m").conf("spark.cores.max", "2")
-          .conf("spark.scheduler.minRegisteredResourcesRatio", "1.0")
-          .timeout(Duration.ofMinutes(3)).build().run();
+      SparkSubmitRunner.Result result = submission(cluster, "cluster").build().run();
       assertTrue(result.succeeded(), result::describe);
       System.out.println(result.stdoutText());
       assertTrue(result.stdoutText().contains("(" + cluster.masterUrl() + ")"), result.stdoutText());
     }
-    float[] params = TestRuns.readFloats(temp.resolve("cluster/result/variational/params.npy"));
+    float[] params = TestRuns.params(temp.resolve("cluster"));
     double difference = TestRuns.maxDifference(localParams, params);
     assertTrue(difference < 1e-3, "the cluster run differs from the local one by " + difference);
-    assertArrayEquals(localMask, Files.readAllBytes(temp.resolve("cluster/result/mask/layer-1.npy")));
+    assertArrayEquals(localMask, TestRuns.firstMask(temp.resolve("cluster")));
   }
 
   @Test
   @Tag("cluster")
   void losingAWorkerMidRunStillGivesTheLocalRunsModel() throws Exception {
-    Path jar = AppJar.create().addProjectClasses().write(temp.resolve("turbovbi-app-2.jar"));
-    Map<String, String> settings = TestRuns.smallRun(data.toString(), temp.resolve("lost-worker").toString());
-    settings.put("cluster.partitions", "2");
-    List<String> args = new ArrayList<>(List.of("compress"));
-    settings.forEach((key, value) -> args.add(key + "=" + value));
     try (StandaloneCluster cluster = StandaloneCluster.builder().workers(2).coresPerWorker(1).memoryPerWorker("1g")
         .start()) {
-      SparkSubmitRunner.Submission submission = SparkSubmitRunner.builder(cluster.masterUrl())
-          .mainClass(Launcher.class.getName()).applicationJar(jar).args(args)
-          .conf("spark.executor.memory", "512m").conf("spark.cores.max", "2")
-          .conf("spark.scheduler.minRegisteredResourcesRatio", "1.0")
-          .timeout(Duration.ofMinutes(3)).build().start();
+      SparkSubmitRunner.Submission submission = submission(cluster, "lost-worker").build().start();
       long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
       while (!Files.readString(submission.stdoutFile()).contains("iter 1")) {
         assertTrue(submission.isAlive() && System.nanoTime() < deadline, "no first iteration:\n"
@@ -127,7 +122,7 @@ class DistributedCompressTest {
       assertTrue(result.succeeded(), result::describe);
       assertEquals(1, cluster.aliveWorkers(), "one worker was really lost");
     }
-    float[] params = TestRuns.readFloats(temp.resolve("lost-worker/result/variational/params.npy"));
+    float[] params = TestRuns.params(temp.resolve("lost-worker"));
     double difference = TestRuns.maxDifference(localParams, params);
     assertTrue(difference < 1e-3, "the run that lost a worker differs from the local one by " + difference);
   }

@@ -10,7 +10,6 @@ import io.turbovbi.spark.FaultInjection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -40,8 +39,8 @@ class FaultToleranceTest {
     TestRuns.writeIdx(data);
     TestRuns.Outcome outcome = TestRuns.compress(settings("reference"));
     assertEquals(0, outcome.status(), outcome.out());
-    reference = params("reference");
-    referenceMask = Files.readAllBytes(temp.resolve("reference/result/mask/layer-1.npy"));
+    reference = TestRuns.params(temp.resolve("reference"));
+    referenceMask = TestRuns.firstMask(temp.resolve("reference"));
   }
 
   private static Map<String, String> settings(String name) {
@@ -50,16 +49,6 @@ class FaultToleranceTest {
     settings.put("cluster.partitions", "2");
     settings.put("turbo.iterations", "4");
     return settings;
-  }
-
-  private static float[] params(String name) throws Exception {
-    return TestRuns.readFloats(temp.resolve(name).resolve("result/variational/params.npy"));
-  }
-
-  private static List<String> args(Map<String, String> settings) {
-    List<String> args = new ArrayList<>(List.of("compress"));
-    settings.forEach((key, value) -> args.add(key + "=" + value));
-    return args;
   }
 
   private static void waitFor(BooleanSupplier condition, JobProcess job, String what) throws InterruptedException {
@@ -89,9 +78,9 @@ class FaultToleranceTest {
   private void assertResumesToTheReference(Map<String, String> settings, String name) throws Exception {
     TestRuns.Outcome resumed = TestRuns.compress(settings, "--resume");
     assertEquals(0, resumed.status(), resumed.out());
-    double difference = TestRuns.maxDifference(reference, params(name));
+    double difference = TestRuns.maxDifference(reference, TestRuns.params(temp.resolve(name)));
     assertTrue(difference < 1e-5, "the resumed run differs from the uninterrupted one by " + difference);
-    assertArrayEquals(referenceMask, Files.readAllBytes(temp.resolve(name + "/result/mask/layer-1.npy")));
+    assertArrayEquals(referenceMask, TestRuns.firstMask(temp.resolve(name)));
   }
 
   @Test
@@ -101,7 +90,7 @@ class FaultToleranceTest {
     long delayMillis = random.nextInt(400);
     Map<String, String> settings = settings("killed");
     Path checkpoint = temp.resolve("killed/checkpoints/iteration-000" + iteration);
-    try (JobProcess job = JobProcess.start(args(settings), Map.of(), temp.resolve("killed.log"))) {
+    try (JobProcess job = JobProcess.start(TestRuns.args("compress", settings), Map.of(), temp.resolve("killed.log"))) {
       waitFor(() -> exists(checkpoint), job, "checkpoint " + iteration);
       Thread.sleep(delayMillis);
       job.kill();
@@ -115,7 +104,7 @@ class FaultToleranceTest {
   void driverKilledWhileWritingACheckpointLeavesOnlyCompleteOnes() throws Exception {
     Map<String, String> settings = settings("torn-checkpoint");
     Path checkpoints = temp.resolve("torn-checkpoint/checkpoints");
-    try (JobProcess job = JobProcess.start(args(settings), Map.of(RunOutput.PAUSE_BEFORE_RENAME, "3000"),
+    try (JobProcess job = JobProcess.start(TestRuns.args("compress", settings), Map.of(RunOutput.PAUSE_BEFORE_RENAME, "3000"),
         temp.resolve("torn-checkpoint.log"))) {
       waitFor(() -> exists(checkpoints.resolve("iteration-0001")) && temporaryIn(checkpoints, ".iteration-0002"),
           job, "the half-written checkpoint 2");
@@ -133,7 +122,7 @@ class FaultToleranceTest {
   void driverKilledWhileWritingTheResultLeavesNoHalfResult() throws Exception {
     Map<String, String> settings = settings("torn-result");
     Path output = temp.resolve("torn-result");
-    try (JobProcess job = JobProcess.start(args(settings), Map.of(RunOutput.PAUSE_BEFORE_RENAME, "3000"),
+    try (JobProcess job = JobProcess.start(TestRuns.args("compress", settings), Map.of(RunOutput.PAUSE_BEFORE_RENAME, "3000"),
         temp.resolve("torn-result.log"))) {
       waitFor(() -> temporaryIn(output, ".result.tmp-"), job, "the half-written result");
       job.kill();
@@ -151,7 +140,7 @@ class FaultToleranceTest {
     TestRuns.Outcome outcome = TestRuns.compress(settings);
     assertEquals(0, outcome.status(), outcome.out());
     assertTrue(FaultInjection.injected() - before > 100, "every task of every round failed once");
-    double difference = TestRuns.maxDifference(reference, params("retried"));
+    double difference = TestRuns.maxDifference(reference, TestRuns.params(temp.resolve("retried")));
     assertTrue(difference < 1e-5, "the retried run differs by " + difference);
   }
 

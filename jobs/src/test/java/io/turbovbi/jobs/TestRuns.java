@@ -14,9 +14,13 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import org.apache.spark.sql.SparkSession;
 
 /** Small compress runs for tests: IDX files cut from the built-in sample, a fast configuration, output readers. */
 final class TestRuns {
@@ -80,14 +84,15 @@ final class TestRuns {
     return run("compress", settings, flags);
   }
 
+  /** The command line of a launcher command: the command, {@code key=value} per setting, the flags. */
+  static List<String> args(String command, Map<String, String> settings, String... flags) {
+    List<String> args = new ArrayList<>(List.of(command));
+    settings.forEach((key, value) -> args.add(key + "=" + value));
+    args.addAll(List.of(flags));
+    return args;
+  }
+
   static Outcome run(String command, Map<String, String> settings, String... flags) {
-    String[] args = new String[1 + settings.size() + flags.length];
-    args[0] = command;
-    int i = 1;
-    for (Map.Entry<String, String> setting : settings.entrySet()) {
-      args[i++] = setting.getKey() + "=" + setting.getValue();
-    }
-    System.arraycopy(flags, 0, args, i, flags.length);
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     PrintStream original = System.out;
     PrintStream originalErr = System.err;
@@ -95,7 +100,7 @@ final class TestRuns {
     System.setOut(tee);
     System.setErr(tee);
     try {
-      int status = Launcher.run(args);
+      int status = Launcher.run(args(command, settings, flags).toArray(new String[0]));
       return new Outcome(status, captured.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(original);
@@ -130,6 +135,28 @@ final class TestRuns {
 
   static float[] readFloats(Path file) throws IOException {
     return readFloats(Files.newInputStream(file));
+  }
+
+  /** Runs {@code work} with a local[1] Spark session on the loopback interface (to write test data), then stops it. */
+  static void withLocalSpark(Consumer<SparkSession> work) {
+    SparkSession spark = SparkSession.builder().master("local[1]").appName("write").config("spark.ui.enabled",
+        "false").config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+        .getOrCreate();
+    try {
+      work.accept(spark);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** The variational parameters a finished run in {@code output} wrote. */
+  static float[] params(Path output) throws IOException {
+    return readFloats(output.resolve("result/variational/params.npy"));
+  }
+
+  /** The bytes of the first layer's final mask a finished run in {@code output} wrote. */
+  static byte[] firstMask(Path output) throws IOException {
+    return Files.readAllBytes(output.resolve("result/mask/layer-1.npy"));
   }
 
   static double maxDifference(float[] a, float[] b) {

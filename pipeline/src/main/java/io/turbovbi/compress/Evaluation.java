@@ -9,8 +9,7 @@ public final class Evaluation {
 
   public static double accuracy(MeanNetwork model, LabeledSamples samples, int threads) {
     try (GradientEngine engine = new GradientEngine(model.network(), threads, 256)) {
-      return (double) engine.evaluate(model.params(), samples.features(), samples.labels(), 0, samples.size())
-          .correct() / samples.size();
+      return engine.evaluate(model.params(), samples.features(), samples.labels(), 0, samples.size()).accuracy();
     }
   }
 }

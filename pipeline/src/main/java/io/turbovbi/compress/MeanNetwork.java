@@ -8,11 +8,8 @@ import io.turbovbi.nn.ParamKind;
 
 /** A deterministic network and its parameters. */
 public record MeanNetwork(NetworkSpec spec, Network network, float[] params) {
-  /**
-   * The mean network of a variational one (w = mu, the same biases), with the weights outside the masks set to
-   * zero (masks may be null).
-   */
-  public static MeanNetwork of(NetworkSpec spec, Network variational, float[] variationalParams, boolean[][] masks) {
+  /** The mean network of a variational one: w = mu, the same biases. */
+  public static MeanNetwork of(NetworkSpec spec, Network variational, float[] variationalParams) {
     Network network = spec.build(variational.channels(), variational.height(), variational.width(),
         variational.classes(), LayerFactory.DETERMINISTIC);
     float[] params = new float[network.parameterCount()];
@@ -23,14 +20,6 @@ public record MeanNetwork(NetworkSpec spec, Network network, float[] params) {
         ParamBlock from = variational.block(layer, kind);
         ParamBlock to = network.block(layer, kind);
         System.arraycopy(variationalParams, from.offset(), params, to.offset(), to.length());
-      }
-      if (masks != null) {
-        ParamBlock weights = network.block(layer, ParamKind.WEIGHT);
-        for (int n = 0; n < weights.length(); n++) {
-          if (!masks[k][n]) {
-            params[weights.offset() + n] = 0f;
-          }
-        }
       }
     }
     return new MeanNetwork(spec, network, params);

@@ -12,22 +12,12 @@ import java.nio.charset.StandardCharsets;
 final class ProtoWriter {
   private static final int VARINT = 0;
   private static final int LENGTH_DELIMITED = 2;
-  private static final int FIXED32 = 5;
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
   ProtoWriter varint(int field, long value) {
     tag(field, VARINT);
     rawVarint(value);
-    return this;
-  }
-
-  ProtoWriter floatValue(int field, float value) {
-    tag(field, FIXED32);
-    int bits = Float.floatToRawIntBits(value);
-    for (int i = 0; i < 4; i++) {
-      out.write((bits >>> (8 * i)) & 0xff);
-    }
     return this;
   }
 

@@ -57,7 +57,6 @@ final class SparseConvolution {
 
   /** The convolution of n samples plus {@code bias[biasOffset + o]} on output channel o. */
   float[] apply(float[] input, int n, float[] bias, int biasOffset) {
-    int outH = g.outHeight();
     int outW = g.outWidth();
     int outPlane = g.outPlane();
     int inPlane = g.inPlane();
@@ -75,10 +74,10 @@ final class SparseConvolution {
           int ky = kernelRow[i];
           int kx = kernelColumn[i];
           int source = (channel[i] * n + s) * inPlane;
-          int oyEnd = Math.min(outH, ceilDiv(g.inHeight() + pad - ky, stride));
-          int oxStart = Math.max(0, ceilDiv(pad - kx, stride));
-          int oxEnd = Math.min(outW, ceilDiv(inW + pad - kx, stride));
-          for (int oy = Math.max(0, ceilDiv(pad - ky, stride)); oy < oyEnd; oy++) {
+          int oyEnd = g.validOutputRowsEnd(ky);
+          int oxStart = g.firstValidOutput(kx);
+          int oxEnd = g.validOutputColumnsEnd(kx);
+          for (int oy = g.firstValidOutput(ky); oy < oyEnd; oy++) {
             int in = source + (oy * stride - pad + ky) * inW - pad + kx;
             int out = target + oy * outW;
             if (stride == 1) {
@@ -95,9 +94,5 @@ final class SparseConvolution {
       }
     }
     return output;
-  }
-
-  private static int ceilDiv(int numerator, int denominator) {
-    return -Math.floorDiv(-numerator, denominator);
   }
 }

@@ -7,6 +7,7 @@ import io.turbovbi.nn.DenseLayer;
 import io.turbovbi.nn.FlattenLayer;
 import io.turbovbi.nn.Im2Col;
 import io.turbovbi.nn.Layer;
+import io.turbovbi.nn.Matrices;
 import io.turbovbi.nn.MaxPool2DLayer;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.ParamBlock;
@@ -129,11 +130,7 @@ public final class SparseInference {
         float[] columns = new float[g.patchSize() * width];
         Im2Col.unfold(g, input, n, columns);
         float[] output = new float[g.outChannels() * width];
-        for (int o = 0; o < g.outChannels(); o++) {
-          java.util.Arrays.fill(output, o * width, (o + 1) * width, params[bias.offset() + o]);
-        }
-        Blas.gemm(false, false, g.outChannels(), width, g.patchSize(), 1f, params, weights.offset(), columns, 0,
-            1f, output, 0);
+        Matrices.convAffine(g, params, weights.offset(), bias.offset(), columns, n, output);
         return output;
       };
     }
@@ -149,7 +146,7 @@ public final class SparseInference {
       float[] noParams = new float[0];
       return (input, n) -> {
         Layer.Buffers buffers = pool.newBuffers(n);
-        return pool.forward(noParams, 0, input, n, buffers, io.turbovbi.nn.Pass.EVALUATION).clone();
+        return pool.forward(noParams, 0, input, n, buffers, io.turbovbi.nn.Pass.EVALUATION);
       };
     }
     if (layer instanceof FlattenLayer flatten) {
@@ -181,13 +178,13 @@ public final class SparseInference {
     return (double) nonZero / block.length();
   }
 
-  /** Logits ({@code n x classes}, row per sample) of n input rows. */
-  public float[] predict(float[] rows, int n) {
+  /** Logits ({@code n x classes}, row per sample) of input rows first .. first + n - 1. */
+  public float[] predict(float[] rows, int first, int n) {
     int classes = network.classes();
     float[] logits = new float[n * classes];
-    for (int from = 0; from < n; from += CHUNK) {
-      int size = Math.min(CHUNK, n - from);
-      System.arraycopy(predictChunk(rows, from, size), 0, logits, from * classes, size * classes);
+    for (int done = 0; done < n; done += CHUNK) {
+      int size = Math.min(CHUNK, n - done);
+      System.arraycopy(predictChunk(rows, first + done, size), 0, logits, done * classes, size * classes);
     }
     return logits;
   }

@@ -26,7 +26,7 @@ public final class StructureMetrics {
    * @param positions output positions per sample (1 for dense), which multiply the layer's FLOPs
    */
   public record LayerMetrics(int rows, int cols, long weights, long nonZeros, int rowsWithNonZeros,
-                             int colsWithNonZeros, double runsPerRow, double tileOccupancy4, double tileOccupancy8,
+                             double runsPerRow, double tileOccupancy4, double tileOccupancy8,
                              int positions) {
     public double compression() {
       return nonZeros == 0 ? Double.POSITIVE_INFINITY : (double) weights / nonZeros;
@@ -63,7 +63,6 @@ public final class StructureMetrics {
     long nonZeros = 0;
     int rowsWithNonZeros = 0;
     long runs = 0;
-    boolean[] colUsed = new boolean[cols];
     for (int r = 0; r < rows; r++) {
       boolean previous = false;
       int rowRuns = 0;
@@ -71,7 +70,6 @@ public final class StructureMetrics {
         boolean nonZero = values[offset + r * cols + c] != 0f;
         if (nonZero) {
           nonZeros++;
-          colUsed[c] = true;
           if (!previous) {
             rowRuns++;
           }
@@ -83,11 +81,7 @@ public final class StructureMetrics {
         runs += rowRuns;
       }
     }
-    int colsWithNonZeros = 0;
-    for (boolean used : colUsed) {
-      colsWithNonZeros += used ? 1 : 0;
-    }
-    return new LayerMetrics(rows, cols, (long) rows * cols, nonZeros, rowsWithNonZeros, colsWithNonZeros,
+    return new LayerMetrics(rows, cols, (long) rows * cols, nonZeros, rowsWithNonZeros,
         rowsWithNonZeros == 0 ? 0 : (double) runs / rowsWithNonZeros, occupancy(values, offset, rows, cols, 4),
         occupancy(values, offset, rows, cols, 8), positions);
   }

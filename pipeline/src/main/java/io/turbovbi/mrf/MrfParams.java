@@ -49,6 +49,11 @@ public record MrfParams(MrfMode mode, double rowP01, double rowP10, double colP0
         DEFAULT_TOLERANCE, true);
   }
 
+  /** These parameters with another mode. */
+  public MrfParams withMode(MrfMode other) {
+    return new MrfParams(other, rowP01, rowP10, colP01, colP10, damping, schedule, maxSweeps, tolerance, warmStart);
+  }
+
   /** lambda = p01 / (p01 + p10) of the row chains: the target active share (DESIGN 1). */
   public double rowLambda() {
     return rowP01 / (rowP01 + rowP10);

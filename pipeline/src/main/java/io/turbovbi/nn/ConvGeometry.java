@@ -30,6 +30,25 @@ public record ConvGeometry(int inChannels, int inHeight, int inWidth, int outCha
     return outHeight() * outWidth();
   }
 
+  /** The first output row or column whose input position under kernel offset {@code k} is not padding. */
+  public int firstValidOutput(int k) {
+    return Math.max(0, ceilDiv(padding - k, stride));
+  }
+
+  /** One past the last output row whose input row under kernel row {@code ky} is not padding. */
+  public int validOutputRowsEnd(int ky) {
+    return Math.min(outHeight(), ceilDiv(inHeight + padding - ky, stride));
+  }
+
+  /** One past the last output column whose input column under kernel column {@code kx} is not padding. */
+  public int validOutputColumnsEnd(int kx) {
+    return Math.min(outWidth(), ceilDiv(inWidth + padding - kx, stride));
+  }
+
+  private static int ceilDiv(int a, int b) {
+    return -Math.floorDiv(-a, b);
+  }
+
   public int inPlane() {
     return inHeight * inWidth;
   }

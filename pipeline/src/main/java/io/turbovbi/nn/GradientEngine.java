@@ -24,7 +24,11 @@ public final class GradientEngine implements RangeRunner, AutoCloseable {
   private final ExecutorService pool;
 
   /** Summed cross-entropy and correct predictions of a batch. */
-  public record BatchLoss(double lossSum, int correct, int count) {}
+  public record BatchLoss(double lossSum, int correct, int count) {
+    public double accuracy() {
+      return (double) correct / count;
+    }
+  }
 
   public GradientEngine(Network network, int threads, int maxBatch) {
     if (threads < 1 || maxBatch < 1) {

@@ -76,8 +76,8 @@ public final class Im2Col {
       for (int ky = 0; ky < k; ky++) {
         for (int kx = 0; kx < k; kx++) {
           int row = ((c * k + ky) * k + kx) * width;
-          int oxStart = Math.max(0, ceilDiv(pad - kx, stride));
-          int oxEnd = Math.min(outW, ceilDiv(inW + pad - kx, stride));
+          int oxStart = g.firstValidOutput(kx);
+          int oxEnd = g.validOutputColumnsEnd(kx);
           for (int s = 0; s < n; s++) {
             int plane = (c * n + s) * inH * inW;
             int out = row + s * outH * outW;
@@ -103,9 +103,5 @@ public final class Im2Col {
         }
       }
     }
-  }
-
-  private static int ceilDiv(int a, int b) {
-    return -Math.floorDiv(-a, b);
   }
 }

@@ -22,4 +22,9 @@ public record WeightShape(int outputs, int inputs, int kernel) {
   public int count() {
     return outputs * inputs * kernel * kernel;
   }
+
+  /** The array dimensions of the weights: {@code [outputs, inputs]} or {@code [outputs, inputs, kernel, kernel]}. */
+  public int[] dims() {
+    return convolutional() ? new int[] {outputs, inputs, kernel, kernel} : new int[] {outputs, inputs};
+  }
 }

@@ -44,7 +44,7 @@ public final class CompressionPipeline {
    * @param classes number of classes
    * @param initialLogVar initial log-variance of the variational network
    * @param logVarCap cap on log-variances
-   * @param turbo the Turbo-VBI settings (TURBO and IID)
+   * @param turbo the Turbo-VBI settings (TURBO and IID; IID runs them with Module B off)
    * @param trainer how rounds run
    * @param optimizer optimiser of the w-step and of the magnitude baseline's training
    * @param magnitudeEpochs epochs of dense training for the magnitude baseline
@@ -128,7 +128,8 @@ public final class CompressionPipeline {
     accuracy.put("dense", Evaluation.accuracy(partial.dense(), validation, settings.driverThreads()));
     accuracy.put("masked", Evaluation.accuracy(partial.masked(), validation, settings.driverThreads()));
     accuracy.put("pruned", Evaluation.accuracy(pruned.network(), validation, settings.driverThreads()));
-    accuracy.put("fine_tuned", Evaluation.accuracy(fineTuned, validation, settings.driverThreads()));
+    accuracy.put("fine_tuned", fineTuned == pruned.network() ? accuracy.get("pruned")
+        : Evaluation.accuracy(fineTuned, validation, settings.driverThreads()));
     return new Result(settings.method(), partial.history(), partial.variationalParams(), partial.pit(),
         partial.masks(), partial.dense(), partial.masked(), pruned, fineTuned, accuracy, seconds);
   }
@@ -144,7 +145,8 @@ public final class CompressionPipeline {
         settings.driverThreads()), validation, settings.logVarCap())) {
       SparkTrainer trainer = wStep.trainer();
       trainer.onEpoch(listener::epoch);
-      TurboVbi loop = new TurboVbi(settings.turbo(), network.weightShapes(), wStep);
+      TurboVbi loop = new TurboVbi(settings.method() == Method.IID ? settings.turbo().withModuleBOff()
+          : settings.turbo(), network.weightShapes(), wStep);
       Optional<Checkpoint> saved = listener.resumeFrom();
       if (saved.isPresent()) {
         Checkpoint checkpoint = saved.get();
@@ -160,9 +162,10 @@ public final class CompressionPipeline {
           network.describe(), loop.state(), trainer.parameters().clone(), trainer.optimizer().state(),
           trainer.epochsDone())));
       float[] params = trainer.parameters().clone();
-      return new Result(settings.method(), result.history(), params, result.pit(), result.masks(),
-          MeanNetwork.of(spec, network, params, null), MeanNetwork.of(spec, network, params, result.masks()), null,
-          null, null, null);
+      MeanNetwork dense = MeanNetwork.of(spec, network, params);
+      return new Result(settings.method(), result.history(), params, result.pit(), result.masks(), dense,
+          new MeanNetwork(spec, dense.network(), Masks.apply(dense.network(), dense.params(), result.masks())),
+          null, null, null, null);
     }
   }
 

@@ -164,9 +164,7 @@ public final class SparkTrainer implements AutoCloseable {
 
   /** Accuracy of the network with the given parameters on a data set, computed on the driver. */
   public double accuracy(float[] evaluated, LabeledSamples samples) {
-    GradientEngine.BatchLoss result = driverEngine.evaluate(evaluated, samples.features(), samples.labels(), 0,
-        samples.size());
-    return (double) result.correct() / result.count();
+    return driverEngine.evaluate(evaluated, samples.features(), samples.labels(), 0, samples.size()).accuracy();
   }
 
   /** One epoch in gradient mode; returns the mean loss. */

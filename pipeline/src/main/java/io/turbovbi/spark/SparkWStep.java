@@ -1,6 +1,5 @@
 package io.turbovbi.spark;
 
-import io.turbovbi.bayes.GaussianKl;
 import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.ParamKind;
@@ -42,13 +41,10 @@ public final class SparkWStep implements WStep, AutoCloseable {
 
   @Override
   public Result run(double[][] precisions, int epochs) {
-    SparkTrainer.Outcome outcome = trainer.train(epochs, new VariationalUpdate(precisions, logVarCap));
-    GaussianKl kl = new GaussianKl(trainer.network());
-    for (int k = 0; k < precisions.length; k++) {
-      kl.setPrecision(k, precisions[k]);
-    }
-    return new Result(outcome.meanLoss(), kl.value(trainer.parameters()), outcome.seconds(), outcome.rounds(),
-        outcome.bytesMoved());
+    VariationalUpdate update = new VariationalUpdate(precisions, logVarCap);
+    SparkTrainer.Outcome outcome = trainer.train(epochs, update);
+    return new Result(outcome.meanLoss(), update.kl(trainer.network()).value(trainer.parameters()),
+        outcome.seconds(), outcome.rounds(), outcome.bytesMoved());
   }
 
   @Override

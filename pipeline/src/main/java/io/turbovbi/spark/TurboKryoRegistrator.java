@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import io.turbovbi.nn.Optimizer;
 import java.util.List;
 import org.apache.spark.SparkConf;
+import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.apache.spark.serializer.KryoSerializer;
 
@@ -14,28 +15,18 @@ import org.apache.spark.serializer.KryoSerializer;
  * that is missing here fails at once instead of being written with its full name on every round.
  */
 public final class TurboKryoRegistrator implements KryoRegistrator {
-  /** Everything this project sends between driver and executors. */
+  /**
+   * Everything this project sends between driver and executors, and the vector type of the DataFrames it reads
+   * ({@code data.format = parquet}).
+   */
   public static final List<Class<?>> CLASSES = List.of(
       float[].class, float[][].class, double[].class, double[][].class, int[].class, long[].class,
       Shard.class, Shard[].class, RoundResult.class, SparkTrainer.AveragingTask.Start.class, Optimizer.State.class,
-      VariationalUpdate.class, MaskedUpdate.class, PlainUpdate.class, boolean[].class, boolean[][].class);
-
-  /**
-   * Spark's own classes that travel when a job reads Parquet or another DataFrame source (the training data of
-   * {@code data.format = parquet}), named because some are Scala objects.
-   */
-  static final List<String> SPARK_SQL_CLASSES = List.of(
-      "org.apache.spark.ml.linalg.VectorUDT");
+      VariationalUpdate.class, MaskedUpdate.class, PlainUpdate.class, boolean[].class, boolean[][].class,
+      VectorUDT.class);
 
   @Override
   public void registerClasses(Kryo kryo) {
-    for (String name : SPARK_SQL_CLASSES) {
-      try {
-        kryo.register(Class.forName(name, false, Thread.currentThread().getContextClassLoader()));
-      } catch (ClassNotFoundException e) {
-        throw new IllegalStateException("Spark class " + name + " is missing from the class path", e);
-      }
-    }
     for (Class<?> type : CLASSES) {
       if (type.isRecord()) {
         // Kryo 4's field serializer cannot set a record's final fields; Java serialization can.

@@ -4,7 +4,6 @@ import io.turbovbi.data.DataFrameSamples;
 import io.turbovbi.data.ImageShape;
 import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.data.ValidationSplit;
-import io.turbovbi.mrf.BpSchedule;
 import io.turbovbi.mrf.MrfMode;
 import io.turbovbi.mrf.MrfParams;
 import io.turbovbi.nn.LayerFactory;
@@ -229,10 +228,7 @@ public final class TurboVbiCompressor extends Estimator<CompressedNetworkModel> 
         LayerFactory.DETERMINISTIC);
     JavaSparkContext spark = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
     int layers = plain.weightLayers().length;
-    MrfMode mode = $(method).equals("iid") ? MrfMode.IID : MrfMode.of($(mrfMode));
-    MrfParams mrf = new MrfParams(mode, (Double) $(p01), (Double) $(p10), (Double) $(p01), (Double) $(p10),
-        MrfParams.DEFAULT_DAMPING, BpSchedule.DEFAULT, MrfParams.DEFAULT_MAX_SWEEPS, MrfParams.DEFAULT_TOLERANCE,
-        true);
+    MrfParams mrf = MrfParams.of(MrfMode.of($(mrfMode)), (Double) $(p01), (Double) $(p10));
     TurboSettings turbo = new TurboSettings(Factorisation.DEFAULT,
         Collections.nCopies(layers, new GammaMixturePrior(1, 1, 1, (Double) $(bbar))),
         Collections.nCopies(layers, mrf), WarmUpPrior.ACTIVE, (Integer) $(warmUpEpochs),

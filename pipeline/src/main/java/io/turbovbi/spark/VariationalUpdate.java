@@ -12,10 +12,15 @@ import java.util.List;
 public record VariationalUpdate(double[][] precisions, double logVarCap) implements UpdateRecipe {
   @Override
   public Update build(Network network, Optimizer optimizer, RangeRunner runner) {
+    return new Update(optimizer, kl(network), List.of(new LogVarCap(network, logVarCap)), runner);
+  }
+
+  /** The KL term of a variational network to the prior with these precisions. */
+  public GaussianKl kl(Network network) {
     GaussianKl kl = new GaussianKl(network);
     for (int k = 0; k < precisions.length; k++) {
       kl.setPrecision(k, precisions[k]);
     }
-    return new Update(optimizer, kl, List.of(new LogVarCap(network, logVarCap)), runner);
+    return kl;
   }
 }

@@ -80,9 +80,7 @@ public final class LocalWStep implements WStep, AutoCloseable {
       return Double.NaN;
     }
     float[] evaluated = masks == null ? params : Masks.apply(network, params, masks);
-    GradientEngine.BatchLoss result = engine.evaluate(evaluated, heldOut.features(), heldOut.labels(), 0,
-        heldOut.size());
-    return (double) result.correct() / result.count();
+    return engine.evaluate(evaluated, heldOut.features(), heldOut.labels(), 0, heldOut.size()).accuracy();
   }
 
   public float[] parameters() {

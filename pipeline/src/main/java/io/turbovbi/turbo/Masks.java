@@ -8,6 +8,24 @@ import io.turbovbi.nn.ParamKind;
 public final class Masks {
   private Masks() {}
 
+  /** Kept weights of one layer. */
+  public static int kept(boolean[] mask) {
+    int kept = 0;
+    for (boolean m : mask) {
+      kept += m ? 1 : 0;
+    }
+    return kept;
+  }
+
+  /** Kept weights of all layers. */
+  public static long kept(boolean[][] masks) {
+    long kept = 0;
+    for (boolean[] mask : masks) {
+      kept += kept(mask);
+    }
+    return kept;
+  }
+
   /** A copy of the parameters with every weight outside the masks set to zero. */
   public static float[] apply(Network network, float[] params, boolean[][] masks) {
     float[] masked = params.clone();

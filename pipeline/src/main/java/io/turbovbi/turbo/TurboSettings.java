@@ -1,5 +1,6 @@
 package io.turbovbi.turbo;
 
+import io.turbovbi.mrf.MrfMode;
 import io.turbovbi.mrf.MrfParams;
 import io.turbovbi.prior.Factorisation;
 import io.turbovbi.prior.GammaMixturePrior;
@@ -35,5 +36,11 @@ public record TurboSettings(Factorisation factorisation, List<GammaMixturePrior>
       throw new IllegalArgumentException("tolerance and target compression must be >= 0, got " + tolerance + ", "
           + targetCompression);
     }
+  }
+
+  /** These settings with Module B off in every layer (pi = lambda): the iid ablation. */
+  public TurboSettings withModuleBOff() {
+    return new TurboSettings(factorisation, priors, mrfs.stream().map(m -> m.withMode(MrfMode.IID)).toList(),
+        warmUpPrior, warmUpEpochs, epochsPerIteration, maxIterations, tolerance, targetCompression);
   }
 }

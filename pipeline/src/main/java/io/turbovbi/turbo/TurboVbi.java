@@ -257,7 +257,7 @@ public final class TurboVbi {
     long all = 0;
     long active = 0;
     for (int k = 0; k < sizes.length; k++) {
-      int kept = masks == null ? sizes[k] : count(masks[k]);
+      int kept = masks == null ? sizes[k] : Masks.kept(masks[k]);
       share[k] = (double) kept / sizes[k];
       all += sizes[k];
       active += kept;
@@ -266,14 +266,6 @@ public final class TurboVbi {
     return new IterationRecord(iteration, trained.meanLoss(), trained.kl(), accuracy, share,
         active == 0 ? Double.POSITIVE_INFINITY : (double) all / active, pitChange, meanChange, sweeps, aSeconds,
         bSeconds, wSeconds, trained.rounds(), trained.bytesMoved());
-  }
-
-  private static int count(boolean[] mask) {
-    int kept = 0;
-    for (boolean m : mask) {
-      kept += m ? 1 : 0;
-    }
-    return kept;
   }
 
   private boolean converged(IterationRecord record) {

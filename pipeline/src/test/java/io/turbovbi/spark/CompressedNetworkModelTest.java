@@ -128,6 +128,9 @@ class CompressedNetworkModelTest {
     assertPredictsLikeTheEngine(loaded);
     assertThrows(Exception.class, () -> model.write().save(path), "an existing model is not overwritten");
     model.write().overwrite().save(path);
+    CompressedNetworkModel overwritten = CompressedNetworkModel.load(path);
+    assertArrayEquals(network.params(), overwritten.data().params());
+    assertEquals("label_guess", overwritten.getPredictionCol());
   }
 
   @Test

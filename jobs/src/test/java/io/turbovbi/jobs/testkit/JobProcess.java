@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A job of this project's launcher running in a JVM of its own (the test's class path and Spark's JVM options), so
@@ -40,15 +38,6 @@ public final class JobProcess implements AutoCloseable {
   /** Kills the job and everything it started at once (SIGKILL). */
   public void kill() {
     ChildJvm.killTree(process);
-  }
-
-  /** Waits for the job to end and returns its exit status; fails after the timeout with the log's tail. */
-  public int await(Duration timeout) throws InterruptedException {
-    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      kill();
-      throw new IllegalStateException("the job did not end within " + timeout + ":\n" + ChildJvm.tail(log, 40));
-    }
-    return process.exitValue();
   }
 
   public boolean isAlive() {
