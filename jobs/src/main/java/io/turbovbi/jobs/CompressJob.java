@@ -147,7 +147,8 @@ final class CompressJob {
     long keep = Math.max(1, Math.round(network.weightCount() / config.real(ConfigKeys.MAGNITUDE_COMPRESSION)));
     return new CompressionPipeline.Settings(method, config.required(ConfigKeys.NETWORK), shape.channels(),
         shape.height(), shape.width(), classes, config.real(ConfigKeys.LOGVAR_INIT),
-        config.real(ConfigKeys.LOGVAR_CAP), TurboSetup.settings(config, network.weightLayers().length), trainer,
+        config.real(ConfigKeys.LOGVAR_CAP), method == CompressionPipeline.Method.MAGNITUDE ? null
+        : TurboSetup.settings(config, network.weightLayers().length), trainer,
         optimizer, config.integer(ConfigKeys.MAGNITUDE_EPOCHS), keep, config.integer(ConfigKeys.FINETUNE_EPOCHS),
         new OptimizerSettings(optimizer.kind(), config.real(ConfigKeys.FINETUNE_LR), 0, optimizer.momentum()),
         config.longValue(ConfigKeys.SEED), Models.threads(config));

@@ -70,16 +70,36 @@ public final class ConfigKeys {
       "precision of the warm-up w-step: the active prior a/b, or DESIGN's prior mixture (which left nothing active "
           + "on LeNet)", List.of("active", "mixture"));
   public static final ConfigKey WARMUP_EPOCHS = integer("turbo.warmup.epochs", "2",
-      "w-step epochs before the first Module B call", 0, 1_000_000);
+      "w-step epochs before the first Module B call (with a patience: the most)", 0, 1_000_000);
+  public static final ConfigKey WARMUP_PATIENCE = integer("turbo.warmup.patience", "0",
+      "end the warm-up once the validation accuracy has not improved for this many epochs (0: exactly "
+          + "turbo.warmup.epochs)", 0, 1_000_000);
   public static final ConfigKey TURBO_EPOCHS = integer("turbo.epochs", "1", "w-step epochs per outer iteration", 1,
       1_000_000);
-  public static final ConfigKey TURBO_ITERATIONS = integer("turbo.iterations", "6",
-      "T_max, the most outer iterations; with the target compression, the knob that trades size for accuracy", 0,
-      1_000_000);
-  public static final ConfigKey TURBO_TOLERANCE = real("turbo.tolerance", "0",
-      "stop when the relative changes of pit and mu both fall below this (0: never)", 0, false, INF, true);
+  public static final ConfigKey TURBO_CONTROL = choice("turbo.control", "target",
+      "target: a controller steers the size after unit removal to the target along the schedule (turbo.ramp, "
+          + "turbo.hold); free: the prior alone decides (ablation; stops at turbo.iterations, turbo.tolerance or "
+          + "turbo.target.compression)", List.of("target", "free"));
   public static final ConfigKey TURBO_TARGET = real("turbo.target.compression", "0",
-      "stop once all weights / active weights reaches this (0: never)", 0, false, INF, true);
+      "target: all weights / weights left after unit removal (free: stop once reached; 0: none)", 0, false, INF,
+      true);
+  public static final ConfigKey TURBO_TARGET_FLOPS = real("turbo.target.flops", "0",
+      "target: FLOPs per sample of the network left after unit removal, 2 per multiply-add (0: none; give this or "
+          + "turbo.target.compression)", 0, false, INF, true);
+  public static final ConfigKey TURBO_RAMP = integer("turbo.ramp", "16",
+      "target: outer iterations from the whole network to the target", 1, 1_000_000);
+  public static final ConfigKey TURBO_HOLD = integer("turbo.hold", "4",
+      "target: outer iterations at the target before the final mask", 0, 1_000_000);
+  public static final ConfigKey TURBO_SCHEDULE = choice("turbo.schedule", "cubic",
+      "target: the kept share along the ramp, cubic (gradual pruning: fast first, slow near the target) or "
+          + "geometric (the same factor every iteration)", List.of("cubic", "geometric"));
+  public static final ConfigKey TURBO_GUARD = real("turbo.guard", "0",
+      "target: stop ramping, and hold the last size that passed, once the masked network's validation accuracy "
+          + "falls more than this many points below the warm-up's (0: no guard)", 0, false, 100, false);
+  public static final ConfigKey TURBO_ITERATIONS = integer("turbo.iterations", "6",
+      "free: T_max, the most outer iterations", 0, 1_000_000);
+  public static final ConfigKey TURBO_TOLERANCE = real("turbo.tolerance", "0",
+      "free: stop when the relative changes of pit and mu both fall below this (0: never)", 0, false, INF, true);
 
   public static final ConfigKey PRIOR_A = reals("prior.a", "1", "shape a of the active precision prior Ga(a, b)", 0,
       true, INF, true);
@@ -147,7 +167,8 @@ public final class ConfigKeys {
       NETWORK, SEED, THREADS, DATA_FORMAT, DATA_TRAIN, DATA_TRAIN_LABELS, DATA_TEST, DATA_TEST_LABELS, DATA_SHAPE,
       DATA_CLASSES, DATA_TEST_EVALUATE, DATA_VALIDATION, TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_OPTIMIZER, TRAIN_LR,
       TRAIN_MOMENTUM, TRAIN_VARIATIONAL, LOGVAR_INIT, LOGVAR_CAP, LOGVAR_LR, PRIOR_PRECISION, FACTORISATION,
-      WARMUP_PRIOR, WARMUP_EPOCHS, TURBO_EPOCHS, TURBO_ITERATIONS, TURBO_TOLERANCE, TURBO_TARGET, PRIOR_A, PRIOR_B,
+      WARMUP_PRIOR, WARMUP_EPOCHS, WARMUP_PATIENCE, TURBO_EPOCHS, TURBO_CONTROL, TURBO_TARGET, TURBO_TARGET_FLOPS,
+      TURBO_RAMP, TURBO_HOLD, TURBO_SCHEDULE, TURBO_GUARD, TURBO_ITERATIONS, TURBO_TOLERANCE, PRIOR_A, PRIOR_B,
       PRIOR_ABAR, PRIOR_BBAR, MRF_MODE, MRF_ROW_P01, MRF_ROW_P10, MRF_COL_P01, MRF_COL_P10, MRF_DAMPING, MRF_SWEEPS,
       MRF_TOLERANCE, MRF_SCHEDULE, METHOD, FINETUNE_EPOCHS, FINETUNE_LR, MAGNITUDE_EPOCHS, MAGNITUDE_COMPRESSION,
       OUTPUT, CLUSTER_MASTER, CLUSTER_PARTITIONS, CLUSTER_MODE, CLUSTER_BATCH, CLUSTER_LOCAL_STEPS,

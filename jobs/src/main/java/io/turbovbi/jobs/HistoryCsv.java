@@ -17,7 +17,9 @@ final class HistoryCsv {
   static String text(List<IterationRecord> history) {
     int layers = history.isEmpty() ? 0 : history.get(0).activeShare().length;
     StringJoiner header = new StringJoiner(",");
-    header.add("iteration").add("loss").add("kl").add("validation_accuracy").add("compression");
+    header.add("iteration").add("epochs").add("loss").add("kl").add("validation_accuracy")
+        .add("validation_accuracy_unmasked").add("compression").add("compression_after_removal").add("flops")
+        .add("offset").add("guard_tripped");
     for (int k = 0; k < layers; k++) {
       header.add("active_share_" + (k + 1));
     }
@@ -29,8 +31,10 @@ final class HistoryCsv {
     StringBuilder csv = new StringBuilder(header.toString()).append('\n');
     for (IterationRecord r : history) {
       StringJoiner row = new StringJoiner(",");
-      row.add(Integer.toString(r.iteration())).add(number(r.meanLoss())).add(number(r.kl()))
-          .add(number(r.heldOutAccuracy())).add(number(r.compression()));
+      row.add(Integer.toString(r.iteration())).add(Integer.toString(r.epochs())).add(number(r.meanLoss()))
+          .add(number(r.kl())).add(number(r.heldOutAccuracy())).add(number(r.denseAccuracy()))
+          .add(number(r.compression())).add(number(r.prunedCompression())).add(Long.toString(r.flops()))
+          .add(number(r.offset())).add(Boolean.toString(r.guardTripped()));
       for (double share : r.activeShare()) {
         row.add(number(share));
       }

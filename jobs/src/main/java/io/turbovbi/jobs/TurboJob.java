@@ -1,5 +1,6 @@
 package io.turbovbi.jobs;
 
+import io.turbovbi.compress.RemovalAwareCost;
 import io.turbovbi.data.ImageShape;
 import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.data.ValidationSplit;
@@ -46,7 +47,8 @@ final class TurboJob {
         split.validation(), Models.optimizer(config).build(network), config.integer(ConfigKeys.TRAIN_BATCH), threads,
         seed, config.real(ConfigKeys.LOGVAR_CAP))) {
       TurboVbi loop = new TurboVbi(TurboSetup.settings(config, network.weightLayers().length),
-          network.weightShapes(), wStep);
+          network.weightShapes(), wStep, new RemovalAwareCost(Models.network(config, shape.channels(),
+          shape.height(), shape.width(), split.train().numClasses(), false)));
       TurboVbi.Result result = loop.run(new HistoryPrinter(out, json));
       float[] masked = Masks.apply(network, wStep.parameters(), result.masks());
       LabeledSamples test = data.test();

@@ -5,6 +5,8 @@ import io.turbovbi.mrf.MrfMode;
 import io.turbovbi.mrf.MrfParams;
 import io.turbovbi.prior.Factorisation;
 import io.turbovbi.prior.GammaMixturePrior;
+import io.turbovbi.turbo.Control;
+import io.turbovbi.turbo.RampSchedule;
 import io.turbovbi.turbo.TurboSettings;
 import io.turbovbi.turbo.WarmUpPrior;
 import java.util.ArrayList;
@@ -35,6 +37,30 @@ final class TurboSetup {
     return new TurboSettings(Factorisation.of(config.required(ConfigKeys.FACTORISATION)), priors, mrfs,
         WarmUpPrior.of(config.required(ConfigKeys.WARMUP_PRIOR)), config.integer(ConfigKeys.WARMUP_EPOCHS),
         config.integer(ConfigKeys.TURBO_EPOCHS), config.integer(ConfigKeys.TURBO_ITERATIONS),
-        config.real(ConfigKeys.TURBO_TOLERANCE), config.real(ConfigKeys.TURBO_TARGET));
+        config.real(ConfigKeys.TURBO_TOLERANCE), config.real(ConfigKeys.TURBO_TARGET), control(config),
+        config.integer(ConfigKeys.WARMUP_PATIENCE));
+  }
+
+  /** The compression control a configuration asks for; a target run needs exactly one target. */
+  static Control control(Config config) {
+    if (config.required(ConfigKeys.TURBO_CONTROL).equals("free")) {
+      return Control.free();
+    }
+    double compression = config.real(ConfigKeys.TURBO_TARGET);
+    double flops = config.real(ConfigKeys.TURBO_TARGET_FLOPS);
+    if ((compression > 0) == (flops > 0)) {
+      throw new ConfigException("turbo.control=target needs exactly one target: turbo.target.compression (a ratio "
+          + ">= 1) or turbo.target.flops (FLOPs per sample); got " + ConfigKeys.TURBO_TARGET.name() + "="
+          + compression + " and " + ConfigKeys.TURBO_TARGET_FLOPS.name() + "=" + flops
+          + " (or set turbo.control=free)");
+    }
+    if (compression > 0 && compression < 1) {
+      throw new ConfigException("turbo.target.compression must be >= 1 (all weights / kept weights), got "
+          + compression);
+    }
+    return new Control(compression > 0 ? Control.Kind.COMPRESSION : Control.Kind.FLOPS,
+        compression > 0 ? compression : flops, RampSchedule.of(config.required(ConfigKeys.TURBO_SCHEDULE)),
+        config.integer(ConfigKeys.TURBO_RAMP), config.integer(ConfigKeys.TURBO_HOLD),
+        config.real(ConfigKeys.TURBO_GUARD));
   }
 }

@@ -60,7 +60,10 @@ class CompressJobTest {
     }
     List<String> history = Files.readAllLines(result.resolve("history.csv"));
     assertEquals(5, history.size(), "header, warm-up and 3 iterations");
-    assertTrue(history.get(0).startsWith("iteration,loss,kl,validation_accuracy,compression,active_share_1"));
+    assertTrue(history.get(0).startsWith("iteration,epochs,loss,kl,validation_accuracy,validation_accuracy_unmasked,"
+        + "compression,compression_after_removal,flops,offset,guard_tripped,active_share_1"));
+    double finalCompression = Double.parseDouble(history.get(4).split(",")[7]);
+    assertEquals(4.0, finalCompression, 0.02 * 4.0, "the controller meets turbo.target.compression=4");
     String metrics = Files.readString(result.resolve("metrics.json"));
     assertTrue(metrics.contains("\"test\": {\"dense\": 0."), metrics);
     assertTrue(metrics.contains("\"fine_tuned\": 0."), metrics);

@@ -47,7 +47,7 @@ class FaultToleranceTest {
     Map<String, String> settings = TestRuns.smallRun(data.toString(), temp.resolve(name).toString());
     settings.put("cluster.master", "local[2]");
     settings.put("cluster.partitions", "2");
-    settings.put("turbo.iterations", "4");
+    settings.put("turbo.ramp", "3");
     return settings;
   }
 

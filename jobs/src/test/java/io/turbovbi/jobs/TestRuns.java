@@ -41,7 +41,9 @@ final class TestRuns {
     settings.put("data.validation", "300");
     settings.put("train.batch", "100");
     settings.put("turbo.warmup.epochs", "1");
-    settings.put("turbo.iterations", "3");
+    settings.put("turbo.target.compression", "4");
+    settings.put("turbo.ramp", "2");
+    settings.put("turbo.hold", "1");
     settings.put("prior.bbar", "1e-5");
     settings.put("mrf.mode", "rows");
     settings.put("output", output);

@@ -53,10 +53,14 @@ public final class StructureMetrics {
       ParamBlock weights = network.block(layers[k], ParamKind.WEIGHT);
       int rows = shape.outputs();
       int cols = weights.length() / rows;
-      int positions = layer instanceof Conv2DLayer conv ? conv.geometry().outPlane() : 1;
-      metrics.add(measure(params, weights.offset(), rows, cols, positions));
+      metrics.add(measure(params, weights.offset(), rows, cols, positions(layer)));
     }
     return metrics;
+  }
+
+  /** Output positions per sample of a weight layer: each of its weights is multiplied this often. */
+  public static int positions(Layer layer) {
+    return layer instanceof Conv2DLayer conv ? conv.geometry().outPlane() : 1;
   }
 
   static LayerMetrics measure(float[] values, int offset, int rows, int cols, int positions) {

@@ -28,8 +28,45 @@ public final class UnitPruner {
   public record Result(MeanNetwork network, int[][] keptUnits) {}
 
   public static Result prune(MeanNetwork masked) {
-    Network network = masked.network();
     float[] params = masked.params().clone();
+    boolean[][] alive = removeDeadUnits(masked.network(), params);
+    return new Result(rebuild(masked, params, alive, masked.network().weightShapes().toArray(new WeightShape[0])),
+        kept(alive));
+  }
+
+  /**
+   * Per weight layer, the weights of {@code masks} that unit removal leaves, for any weights and biases: masked
+   * weights count as non-zero, biases as non-zero (so a unit with no incoming weights folds into a next
+   * convolution only without padding, as {@link #prune} does for a non-zero constant).
+   */
+  public static boolean[][] survivingWeights(Network network, boolean[][] masks) {
+    float[] params = new float[network.parameterCount()];
+    int[] layers = network.weightLayers();
+    if (masks.length != layers.length) {
+      throw new IllegalArgumentException(masks.length + " masks for " + layers.length + " weight layers");
+    }
+    for (int k = 0; k < layers.length; k++) {
+      ParamBlock weights = network.block(layers[k], ParamKind.WEIGHT);
+      ParamBlock bias = network.block(layers[k], ParamKind.BIAS);
+      for (int n = 0; n < weights.length(); n++) {
+        params[weights.offset() + n] = masks[k][n] ? 1f : 0f;
+      }
+      Arrays.fill(params, bias.offset(), bias.offset() + bias.length(), 1f);
+    }
+    removeDeadUnits(network, params);
+    boolean[][] surviving = new boolean[layers.length][];
+    for (int k = 0; k < layers.length; k++) {
+      ParamBlock weights = network.block(layers[k], ParamKind.WEIGHT);
+      surviving[k] = new boolean[weights.length()];
+      for (int n = 0; n < weights.length(); n++) {
+        surviving[k][n] = params[weights.offset() + n] != 0f;
+      }
+    }
+    return surviving;
+  }
+
+  /** Zeroes the weights of dead units in {@code params} until nothing more dies; returns which units live. */
+  private static boolean[][] removeDeadUnits(Network network, float[] params) {
     int[] weightLayers = network.weightLayers();
     int count = weightLayers.length;
     WeightShape[] shapes = network.weightShapes().toArray(new WeightShape[0]);
@@ -63,7 +100,7 @@ public final class UnitPruner {
         }
       }
     }
-    return new Result(rebuild(masked, params, alive, shapes), kept(alive));
+    return alive;
   }
 
   /** A weight layer, the next one, and how the units of the first feed the second. */

@@ -61,12 +61,36 @@ public interface ModuleA {
    * both factorisations.
    */
   default void sStep(double[] pi, double[] llr, double[] pitOut) {
+    sStep(pi, llr, 0, pitOut);
+  }
+
+  /**
+   * The evidence logit(pi_n) + LLR_A,n on which the s-step and the compression controller act: with offset beta,
+   * weight n is active (pit &gt; 0.5) iff evidence_n + beta &gt; 0.
+   */
+  default void evidence(double[] pi, double[] llr, double[] evidenceOut) {
+    ModuleAInputs.requireProbabilities("pi", pi, size());
+    ModuleAInputs.requireLength("llr", llr.length, size());
+    ModuleAInputs.requireLength("evidenceOut", evidenceOut.length, size());
+    for (int n = 0; n < pi.length; n++) {
+      evidenceOut[n] = LogOdds.logit(pi[n]) + llr[n];
+    }
+  }
+
+  /**
+   * The s-step with the compression controller's log-odds offset added to every prior log-odds (DESIGN 2,
+   * compression control): logit(pit_n) = logit(pi_n) + LLR_A,n + offset.
+   */
+  default void sStep(double[] pi, double[] llr, double offset, double[] pitOut) {
     ModuleAInputs.requireProbabilities("pi", pi, size());
     ModuleAInputs.requireLength("llr", llr.length, size());
     ModuleAInputs.requireLength("pitOut", pitOut.length, size());
+    if (!Double.isFinite(offset)) {
+      throw new IllegalArgumentException("the log-odds offset must be finite, got " + offset);
+    }
     for (int n = 0; n < pi.length; n++) {
       // DESIGN 2, s-step
-      pitOut[n] = LogOdds.sigmoid(LogOdds.clip(LogOdds.logit(pi[n]) + llr[n]));
+      pitOut[n] = LogOdds.sigmoid(LogOdds.clip(LogOdds.logit(pi[n]) + llr[n] + offset));
     }
   }
 

@@ -59,15 +59,24 @@ public final class RunReport {
   }
 
   private static void history(StringBuilder page, List<IterationRecord> history) {
-    page.append("<h2>History</h2>\n<p>Iteration 0 is the warm-up; accuracy is the masked mean network's on the "
-        + "validation split.</p>\n<div class=\"maps\">");
+    page.append("<h2>History</h2>\n<p>Iteration 0 is the warm-up; accuracy is the mean network's on the "
+        + "validation split, with and without the iteration's mask.</p>\n");
+    history.stream().filter(IterationRecord::guardTripped).forEach(r -> page.append("<p class=\"guard\"><b>Accuracy "
+        + "guard:</b> at iteration ").append(r.iteration()).append(" the masked network's validation accuracy ")
+        .append(String.format(java.util.Locale.ROOT, "%.4f", r.heldOutAccuracy())).append(" fell more than the guard "
+        + "below the warm-up's; the ramp stopped and the run held the last size that passed.</p>\n"));
+    page.append("<div class=\"maps\">");
     double[] iterations = history.stream().mapToDouble(IterationRecord::iteration).toArray();
     page.append(image(Charts.lines("Validation accuracy", "outer iteration", "accuracy", List.of(
-        new Charts.Series("validation accuracy", iterations,
-            history.stream().mapToDouble(IterationRecord::heldOutAccuracy).toArray())), WIDTH / 2 + 40, 320)));
-    page.append(image(Charts.lines("Compression", "outer iteration", "all weights / active weights", List.of(
-        new Charts.Series("compression", iterations,
-            history.stream().mapToDouble(IterationRecord::compression).toArray())), WIDTH / 2 + 40, 320)));
+        new Charts.Series("masked", iterations,
+            history.stream().mapToDouble(IterationRecord::heldOutAccuracy).toArray()),
+        new Charts.Series("unmasked", iterations,
+            history.stream().mapToDouble(IterationRecord::denseAccuracy).toArray())), WIDTH / 2 + 40, 320)));
+    page.append(image(Charts.lines("Compression", "outer iteration", "all weights / kept weights", List.of(
+        new Charts.Series("mask", iterations,
+            history.stream().mapToDouble(IterationRecord::compression).toArray()),
+        new Charts.Series("after unit removal", iterations,
+            history.stream().mapToDouble(IterationRecord::prunedCompression).toArray())), WIDTH / 2 + 40, 320)));
     List<Charts.Series> shares = new ArrayList<>();
     int layers = history.get(0).activeShare().length;
     for (int k = 0; k < layers; k++) {

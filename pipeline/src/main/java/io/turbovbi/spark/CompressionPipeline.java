@@ -3,6 +3,7 @@ package io.turbovbi.spark;
 import io.turbovbi.compress.Evaluation;
 import io.turbovbi.compress.MagnitudePruning;
 import io.turbovbi.compress.MeanNetwork;
+import io.turbovbi.compress.RemovalAwareCost;
 import io.turbovbi.compress.UnitPruner;
 import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.nn.Network;
@@ -44,7 +45,7 @@ public final class CompressionPipeline {
    * @param classes number of classes
    * @param initialLogVar initial log-variance of the variational network
    * @param logVarCap cap on log-variances
-   * @param turbo the Turbo-VBI settings (TURBO and IID; IID runs them with Module B off)
+   * @param turbo the Turbo-VBI settings (TURBO and IID; IID runs them with Module B off; null for MAGNITUDE)
    * @param trainer how rounds run
    * @param optimizer optimiser of the w-step and of the magnitude baseline's training
    * @param magnitudeEpochs epochs of dense training for the magnitude baseline
@@ -146,7 +147,8 @@ public final class CompressionPipeline {
       SparkTrainer trainer = wStep.trainer();
       trainer.onEpoch(listener::epoch);
       TurboVbi loop = new TurboVbi(settings.method() == Method.IID ? settings.turbo().withModuleBOff()
-          : settings.turbo(), network.weightShapes(), wStep);
+          : settings.turbo(), network.weightShapes(), wStep,
+          new RemovalAwareCost(deterministic(settings.description()).build()));
       Optional<Checkpoint> saved = listener.resumeFrom();
       if (saved.isPresent()) {
         Checkpoint checkpoint = saved.get();

@@ -17,11 +17,24 @@ import java.util.List;
  * @param epochsPerIteration w-step epochs per outer iteration (E)
  * @param maxIterations T_max
  * @param tolerance stop when the relative changes of both pit and mu fall below it (0: never)
- * @param targetCompression stop when all weights / active weights reaches it (0: never)
+ * @param targetCompression free running: stop when all weights / weights kept after unit removal reaches it (0:
+ *                          never)
+ * @param control how many weights survive each iteration: free, or steered to a target along a schedule (whose
+ *                ramp and hold then replace T_max, the tolerance and the free-running target)
+ * @param warmUpPatience stop the warm-up when the validation accuracy has not improved for this many epochs, the
+ *                       warm-up epochs being the most (0: exactly the warm-up epochs)
  */
 public record TurboSettings(Factorisation factorisation, List<GammaMixturePrior> priors, List<MrfParams> mrfs,
                             WarmUpPrior warmUpPrior, int warmUpEpochs, int epochsPerIteration, int maxIterations,
-                            double tolerance, double targetCompression) {
+                            double tolerance, double targetCompression, Control control, int warmUpPatience) {
+  /** Free-running settings with a fixed warm-up. */
+  public TurboSettings(Factorisation factorisation, List<GammaMixturePrior> priors, List<MrfParams> mrfs,
+                       WarmUpPrior warmUpPrior, int warmUpEpochs, int epochsPerIteration, int maxIterations,
+                       double tolerance, double targetCompression) {
+    this(factorisation, priors, mrfs, warmUpPrior, warmUpEpochs, epochsPerIteration, maxIterations, tolerance,
+        targetCompression, Control.free(), 0);
+  }
+
   public TurboSettings {
     priors = List.copyOf(priors);
     mrfs = List.copyOf(mrfs);
@@ -36,11 +49,20 @@ public record TurboSettings(Factorisation factorisation, List<GammaMixturePrior>
       throw new IllegalArgumentException("tolerance and target compression must be >= 0, got " + tolerance + ", "
           + targetCompression);
     }
+    if (warmUpPatience < 0) {
+      throw new IllegalArgumentException("warm-up patience must be >= 0, got " + warmUpPatience);
+    }
+  }
+
+  /** The most outer iterations: the ramp and the hold when controlled, else T_max. */
+  public int iterations() {
+    return control.controlled() ? control.iterations() : maxIterations;
   }
 
   /** These settings with Module B off in every layer (pi = lambda): the iid ablation. */
   public TurboSettings withModuleBOff() {
     return new TurboSettings(factorisation, priors, mrfs.stream().map(m -> m.withMode(MrfMode.IID)).toList(),
-        warmUpPrior, warmUpEpochs, epochsPerIteration, maxIterations, tolerance, targetCompression);
+        warmUpPrior, warmUpEpochs, epochsPerIteration, maxIterations, tolerance, targetCompression, control,
+        warmUpPatience);
   }
 }

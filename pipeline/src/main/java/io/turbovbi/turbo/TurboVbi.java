@@ -1,6 +1,5 @@
 package io.turbovbi.turbo;
 
-import io.turbovbi.mrf.MessagePassingReport;
 import io.turbovbi.mrf.SupportGrid;
 import io.turbovbi.mrf.SupportMrf;
 import io.turbovbi.nn.DivergenceException;
@@ -20,7 +19,13 @@ import java.util.function.Consumer;
  * the same loop drives a single-JVM trainer and the Spark trainer.
  *
  * <p>Initialisation: pi is the zero-evidence marginal of each layer's prior; the warm-up w-step runs on the
- * precision {@link WarmUpPrior} chooses; q(rho) is then refreshed from the warm weights before Module B's first call.
+ * precision {@link WarmUpPrior} chooses (a fixed number of epochs, or until the validation accuracy stops
+ * improving); q(rho) is then refreshed from the warm weights before Module B's first call.
+ *
+ * <p>Each outer iteration t: the s-step (with the {@link CompressionController}'s offset when the size is
+ * controlled) and the rho-step on the evidence of the last w-step, then the w-step; then the rho-step, Module A's
+ * LLR and Module B once more on the new weights, and the mask (pit &gt; 0.5) they give is the one the history
+ * records and, after the last iteration, the final mask: what the history says is what the run returns.
  */
 public final class TurboVbi {
   /** The support of a weight is active in the final mask when its posterior share q(s = 1) exceeds this. */
@@ -28,11 +33,15 @@ public final class TurboVbi {
 
   private final TurboSettings settings;
   private final WStep wStep;
+  private final MaskCost maskCost;
+  private final CompressionController controller;
+  private final long allWeights;
   private final List<LayerState> layers = new ArrayList<>();
   private final List<IterationRecord> history = new ArrayList<>();
   private int iteration;
   private double[][] previousMeans;
   private double[][] previousPit;
+  private boolean[][] currentMasks;
 
   /** Per weight layer: its Module A and Module B and the messages between them. */
   private static final class LayerState {
@@ -42,6 +51,7 @@ public final class TurboVbi {
     final double[] pit;
     final double[] llrA;
     final double[] llrB;
+    final double[] evidence;
     final double[] precision;
     final double[] secondMoment;
 
@@ -52,6 +62,7 @@ public final class TurboVbi {
       this.pit = new double[size];
       this.llrA = new double[size];
       this.llrB = new double[size];
+      this.evidence = new double[size];
       this.precision = new double[size];
       this.secondMoment = new double[size];
     }
@@ -60,7 +71,13 @@ public final class TurboVbi {
   /** The final mask and posterior support probabilities. */
   public record Result(boolean[][] masks, double[][] pit, List<IterationRecord> history) {}
 
+  /** A loop whose sizes count no unit removal, a weight costing 2 FLOPs (tests, regression). */
   public TurboVbi(TurboSettings settings, List<WeightShape> shapes, WStep wStep) {
+    this(settings, shapes, wStep, MaskCost.withoutRemoval(shapes.stream().mapToLong(s -> 2).toArray()));
+  }
+
+  /** @param maskCost what a mask keeps after unit removal: the sizes the history reports and the controller steers */
+  public TurboVbi(TurboSettings settings, List<WeightShape> shapes, WStep wStep, MaskCost maskCost) {
     if (shapes.size() != settings.priors().size()) {
       throw new IllegalArgumentException("the network has " + shapes.size() + " weight layers but the settings "
           + "describe " + settings.priors().size());
@@ -68,6 +85,10 @@ public final class TurboVbi {
     int[] sizes = wStep.layerSizes();
     this.settings = settings;
     this.wStep = wStep;
+    this.maskCost = maskCost;
+    this.allWeights = Arrays.stream(sizes).asLongStream().sum();
+    this.controller = settings.control().controlled()
+        ? new CompressionController(settings.control(), maskCost, sizes) : null;
     for (int k = 0; k < shapes.size(); k++) {
       WeightShape shape = shapes.get(k);
       if (shape.count() != sizes[k]) {
@@ -122,14 +143,17 @@ public final class TurboVbi {
   }
 
   private boolean finished() {
+    if (iteration >= settings.iterations()) {
+      return true;
+    }
     IterationRecord last = history.get(history.size() - 1);
-    return iteration >= settings.maxIterations() || (iteration > 0 && (converged(last) || reachedTarget(last)));
+    return !settings.control().controlled() && iteration > 0 && (converged(last) || reachedTarget(last));
   }
 
   /** Everything the loop carries between iterations, for a checkpoint. */
   public record State(int iteration, double[][] pi, double[][] pit, double[][] precision, double[][] secondMoment,
                       double[][] messages, double[][][] moduleA, double[][] previousMeans, double[][] previousPit,
-                      List<IterationRecord> history) implements Serializable {}
+                      double[] controller, List<IterationRecord> history) implements Serializable {}
 
   /** A copy of the loop's state after the warm-up or an iteration. */
   public State state() {
@@ -139,7 +163,7 @@ public final class TurboVbi {
         copy(layers.stream().map(l -> l.secondMoment).toArray(double[][]::new)),
         layers.stream().map(l -> l.moduleB.messageLogOdds()).toArray(double[][]::new),
         layers.stream().map(l -> l.moduleA.state()).toArray(double[][][]::new), copy(previousMeans),
-        copy(previousPit), List.copyOf(history));
+        copy(previousPit), controller == null ? new double[0] : controller.state(), List.copyOf(history));
   }
 
   /** Continues from a state of a loop with the same settings and network; the w-step is restored separately. */
@@ -157,9 +181,15 @@ public final class TurboVbi {
       copyInto(state.secondMoment()[k], layer.secondMoment, "second moment", k);
       layer.moduleB.restoreMessages(state.messages()[k]);
       layer.moduleA.restoreState(state.moduleA()[k]);
+      layer.moduleA.logLikelihoodRatio(layer.secondMoment, layer.llrA);
+      layer.moduleA.evidence(layer.pi, layer.llrA, layer.evidence);
+    }
+    if (controller != null) {
+      controller.restore(state.controller());
     }
     previousMeans = copy(state.previousMeans());
     previousPit = copy(state.previousPit());
+    currentMasks = iteration == 0 ? null : layers.stream().map(l -> mask(l.pit)).toArray(boolean[][]::new);
     history.clear();
     history.addAll(state.history());
   }
@@ -172,100 +202,171 @@ public final class TurboVbi {
     System.arraycopy(source, 0, target, 0, target.length);
   }
 
-  /** The first w-step on the prior-mixture precision, then q(rho) refreshed from the warm weights. */
+  /**
+   * The warm-up w-step (fixed epochs, or until the validation accuracy has not improved for the patience), then
+   * q(rho) refreshed from the warm weights and Module B's first call.
+   */
   IterationRecord warmUp() {
     long start = System.nanoTime();
-    WStep.Result trained = wStep.run(precisions(), settings.warmUpEpochs());
-    double wSeconds = (System.nanoTime() - start) / 1e9;
-    long moduleAStart = System.nanoTime();
-    Posterior posterior = wStep.posterior();
-    for (int k = 0; k < layers.size(); k++) {
-      LayerState layer = layers.get(k);
-      ModuleA.secondMoment(posterior.means()[k], posterior.variances()[k], layer.secondMoment);
-      layer.moduleA.rhoStep(layer.secondMoment, layer.pit, layer.precision);
+    WStep.Result trained = new WStep.Result(Double.NaN, Double.NaN, 0, 0, 0);
+    int epochs = 0;
+    double accuracy = Double.NaN;
+    if (settings.warmUpPatience() == 0) {
+      if (settings.warmUpEpochs() > 0) {
+        trained = wStep.run(precisions(), settings.warmUpEpochs());
+      }
+      epochs = settings.warmUpEpochs();
+      accuracy = wStep.heldOutAccuracy(null);
+    } else {
+      double best = Double.NEGATIVE_INFINITY;
+      int sinceBest = 0;
+      while (epochs < settings.warmUpEpochs() && sinceBest < settings.warmUpPatience()) {
+        trained = trained.then(wStep.run(precisions(), 1));
+        epochs++;
+        accuracy = wStep.heldOutAccuracy(null);
+        if (accuracy > best) {
+          best = accuracy;
+          sinceBest = 0;
+        } else {
+          sinceBest++;
+        }
+      }
     }
-    double aSeconds = (System.nanoTime() - moduleAStart) / 1e9;
-    previousMeans = widen(posterior.means());
+    double wSeconds = (System.nanoTime() - start) / 1e9;
+    Timing timing = new Timing();
+    int[] sweeps = refreshEvidence(timing);
+    previousMeans = widen(wStep.posterior().means());
     previousPit = copy(layers.stream().map(l -> l.pit).toArray(double[][]::new));
-    IterationRecord record = record(trained, aSeconds, 0, wSeconds, new int[layers.size()], Double.NaN, Double.NaN,
-        null);
+    currentMasks = null;
+    boolean[][] all = layers.stream().map(l -> allTrue(l.pit.length)).toArray(boolean[][]::new);
+    IterationRecord record = record(trained, epochs, timing, wSeconds, sweeps, Double.NaN, Double.NaN, all, 0,
+        accuracy, accuracy, false);
     history.add(record);
     return record;
   }
 
-  /** One outer iteration: B (all layers), then A's s-step and rho-step, then the w-step. */
+  /**
+   * One outer iteration: the s-step (at the offset the controller chooses for this iteration) and the rho-step on
+   * the last evidence, the w-step, then the evidence of the new weights and the mask it gives.
+   */
   IterationRecord iterate() {
     iteration++;
-    int[] sweeps = new int[layers.size()];
-    double aSeconds = 0;
-    double bSeconds = 0;
-    for (int k = 0; k < layers.size(); k++) {
-      LayerState layer = layers.get(k);
-      long t0 = System.nanoTime();
-      layer.moduleA.logLikelihoodRatio(layer.secondMoment, layer.llrA);
-      long t1 = System.nanoTime();
-      MessagePassingReport report = layer.moduleB.update(layer.llrA, layer.llrB, layer.pi);
-      long t2 = System.nanoTime();
-      layer.moduleA.sStep(layer.pi, layer.llrA, layer.pit);
+    Timing timing = new Timing();
+    long t0 = System.nanoTime();
+    double offset = sStep();
+    for (LayerState layer : layers) {
       layer.moduleA.rhoStep(layer.secondMoment, layer.pit, layer.precision);
-      long t3 = System.nanoTime();
-      sweeps[k] = report.sweeps();
-      aSeconds += (t1 - t0 + t3 - t2) / 1e9;
-      bSeconds += (t2 - t1) / 1e9;
     }
+    timing.moduleA += (System.nanoTime() - t0) / 1e9;
     long start = System.nanoTime();
     WStep.Result trained = wStep.run(precisions(), settings.epochsPerIteration());
     double wSeconds = (System.nanoTime() - start) / 1e9;
-    long secondMomentStart = System.nanoTime();
-    Posterior posterior = wStep.posterior();
-    for (int k = 0; k < layers.size(); k++) {
-      ModuleA.secondMoment(posterior.means()[k], posterior.variances()[k], layers.get(k).secondMoment);
-    }
-    aSeconds += (System.nanoTime() - secondMomentStart) / 1e9;
+    int[] sweeps = refreshEvidence(timing);
+    long t1 = System.nanoTime();
+    offset = sStep();
+    timing.moduleA += (System.nanoTime() - t1) / 1e9;
     double[][] pit = layers.stream().map(l -> l.pit).toArray(double[][]::new);
     double pitChange = relativeChange(pit, previousPit);
-    double[][] means = widen(posterior.means());
+    double[][] means = widen(wStep.posterior().means());
     double meanChange = relativeChange(means, previousMeans);
     previousPit = copy(pit);
     previousMeans = means;
-    IterationRecord record = record(trained, aSeconds, bSeconds, wSeconds, sweeps, pitChange, meanChange,
-        layers.stream().map(l -> mask(l.pit)).toArray(boolean[][]::new));
+    double maskedAccuracy = wStep.heldOutAccuracy(currentMasks);
+    MaskCost.Kept kept = maskCost.afterRemoval(currentMasks);
+    boolean tripped = controller != null && controller.guardTrips(iteration, maskedAccuracy,
+        history.get(0).heldOutAccuracy(), kept);
+    IterationRecord record = record(trained, settings.epochsPerIteration(), timing, wSeconds, sweeps, pitChange,
+        meanChange, currentMasks, offset, maskedAccuracy, wStep.heldOutAccuracy(null), tripped);
+    if (tripped) {
+      // DESIGN 2, accuracy guard: back to the last size that passed, on the same evidence
+      sStep();
+    }
     history.add(record);
     return record;
   }
 
-  /** After the last w-step: Module B and the s-step once more, so that the mask matches the final weights. */
-  Result finish() {
-    double[][] pit = new double[layers.size()][];
-    boolean[][] masks = new boolean[layers.size()][];
+  /**
+   * The s-step on the current evidence: free running, logit(pit) = logit(pi) + LLR_A; controlled, with the offset
+   * whose mask meets this iteration's scheduled cost. Sets the current mask; returns the offset.
+   */
+  private double sStep() {
+    if (controller == null) {
+      for (LayerState layer : layers) {
+        layer.moduleA.sStep(layer.pi, layer.llrA, layer.pit);
+      }
+      currentMasks = layers.stream().map(l -> mask(l.pit)).toArray(boolean[][]::new);
+      return 0;
+    }
+    CompressionController.Offset offset = controller.solve(
+        layers.stream().map(l -> l.evidence).toArray(double[][]::new), controller.scheduledCost(iteration));
+    double[] scale = controller.offsetScale();
     for (int k = 0; k < layers.size(); k++) {
       LayerState layer = layers.get(k);
-      layer.moduleA.logLikelihoodRatio(layer.secondMoment, layer.llrA);
-      layer.moduleB.update(layer.llrA, layer.llrB, layer.pi);
-      layer.moduleA.sStep(layer.pi, layer.llrA, layer.pit);
-      pit[k] = layer.pit.clone();
-      masks[k] = mask(layer.pit);
+      // DESIGN 2, compression control: beta added to every prior log-odds (scaled by FLOPs for a FLOPs target)
+      layer.moduleA.sStep(layer.pi, layer.llrA, offset.beta() * scale[k], layer.pit);
     }
+    currentMasks = offset.masks();
+    return offset.beta();
+  }
+
+  /**
+   * After a w-step: q(rho) from the new weights (so that the mean-field LLR sees them), Module A's LLR, Module B,
+   * and the evidence logit(pi) + LLR_A of every weight. Returns Module B's sweeps per layer.
+   */
+  private int[] refreshEvidence(Timing timing) {
+    Posterior posterior = wStep.posterior();
+    int[] sweeps = new int[layers.size()];
+    for (int k = 0; k < layers.size(); k++) {
+      LayerState layer = layers.get(k);
+      long t0 = System.nanoTime();
+      ModuleA.secondMoment(posterior.means()[k], posterior.variances()[k], layer.secondMoment);
+      layer.moduleA.rhoStep(layer.secondMoment, layer.pit, layer.precision);
+      layer.moduleA.logLikelihoodRatio(layer.secondMoment, layer.llrA);
+      long t1 = System.nanoTime();
+      sweeps[k] = layer.moduleB.update(layer.llrA, layer.llrB, layer.pi).sweeps();
+      long t2 = System.nanoTime();
+      layer.moduleA.evidence(layer.pi, layer.llrA, layer.evidence);
+      long t3 = System.nanoTime();
+      timing.moduleA += (t1 - t0 + t3 - t2) / 1e9;
+      timing.moduleB += (t2 - t1) / 1e9;
+    }
+    return sweeps;
+  }
+
+  /** The mask of the last iteration (the evidence after its w-step), with its pit. */
+  Result finish() {
+    double[][] pit = layers.stream().map(l -> l.pit.clone()).toArray(double[][]::new);
+    boolean[][] masks = currentMasks == null ? layers.stream().map(l -> allTrue(l.pit.length))
+        .toArray(boolean[][]::new) : Arrays.stream(currentMasks).map(boolean[]::clone).toArray(boolean[][]::new);
     return new Result(masks, pit, List.copyOf(history));
   }
 
-  /** A history row; {@code masks} null means nothing is pruned yet (the warm-up). */
-  private IterationRecord record(WStep.Result trained, double aSeconds, double bSeconds, double wSeconds,
-                                 int[] sweeps, double pitChange, double meanChange, boolean[][] masks) {
+  /** Seconds spent in Module A and Module B during one row. */
+  private static final class Timing {
+    double moduleA;
+    double moduleB;
+  }
+
+  private IterationRecord record(WStep.Result trained, int epochs, Timing timing, double wSeconds, int[] sweeps,
+                                 double pitChange, double meanChange, boolean[][] masks, double offset,
+                                 double maskedAccuracy, double denseAccuracy, boolean tripped) {
     int[] sizes = wStep.layerSizes();
     double[] share = new double[layers.size()];
-    long all = 0;
     long active = 0;
     for (int k = 0; k < sizes.length; k++) {
-      int kept = masks == null ? sizes[k] : Masks.kept(masks[k]);
+      int kept = Masks.kept(masks[k]);
       share[k] = (double) kept / sizes[k];
-      all += sizes[k];
       active += kept;
     }
-    double accuracy = wStep.heldOutAccuracy(masks);
-    return new IterationRecord(iteration, trained.meanLoss(), trained.kl(), accuracy, share,
-        active == 0 ? Double.POSITIVE_INFINITY : (double) all / active, pitChange, meanChange, sweeps, aSeconds,
-        bSeconds, wSeconds, trained.rounds(), trained.bytesMoved());
+    MaskCost.Kept kept = maskCost.afterRemoval(masks);
+    return new IterationRecord(iteration, epochs, trained.meanLoss(), trained.kl(), maskedAccuracy, denseAccuracy,
+        share, ratio(allWeights, active), ratio(allWeights, kept.weights()), kept.flops(), offset, tripped,
+        pitChange, meanChange, sweeps, timing.moduleA, timing.moduleB, wSeconds, trained.rounds(),
+        trained.bytesMoved());
+  }
+
+  private static double ratio(long all, long kept) {
+    return kept == 0 ? Double.POSITIVE_INFINITY : (double) all / kept;
   }
 
   private boolean converged(IterationRecord record) {
@@ -274,7 +375,7 @@ public final class TurboVbi {
   }
 
   private boolean reachedTarget(IterationRecord record) {
-    return settings.targetCompression() > 0 && record.compression() >= settings.targetCompression();
+    return settings.targetCompression() > 0 && record.prunedCompression() >= settings.targetCompression();
   }
 
   private double[][] precisions() {
@@ -287,6 +388,12 @@ public final class TurboVbi {
       mask[n] = pit[n] > ACTIVE_THRESHOLD;
     }
     return mask;
+  }
+
+  private static boolean[] allTrue(int size) {
+    boolean[] all = new boolean[size];
+    Arrays.fill(all, true);
+    return all;
   }
 
   /** ||now - before|| / ||before|| over all layers (Euclidean norms). */

@@ -9,7 +9,13 @@ public interface WStep {
    * What one call of {@link #run} did: the mean loss of its last epoch, the KL divergence at its end, its time, and
    * for a distributed w-step the synchronisation rounds and the bytes they moved (0 on one JVM).
    */
-  record Result(double meanLoss, double kl, double seconds, int rounds, long bytesMoved) {}
+  record Result(double meanLoss, double kl, double seconds, int rounds, long bytesMoved) {
+    /** This call followed by {@code next}: the loss and KL of the later one, time, rounds and bytes added up. */
+    public Result then(Result next) {
+      return new Result(next.meanLoss, next.kl, seconds + next.seconds, rounds + next.rounds,
+          bytesMoved + next.bytesMoved);
+    }
+  }
 
   /** Number of weight layers and their sizes, as the precisions must be given. */
   int[] layerSizes();

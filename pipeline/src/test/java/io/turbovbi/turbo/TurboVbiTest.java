@@ -182,4 +182,149 @@ class TurboVbiTest {
     assertArrayEquals(uninterrupted.masks()[0], result.masks()[0]);
     assertEquals(5, result.history().size());
   }
+
+  /**
+   * A w-step that halves every mean each call: after each w-step fewer weights deserve to stay than before it, so a
+   * history taken before the w-step would describe a larger mask than the run returns.
+   */
+  private static class HalvingWStep implements WStep {
+    float[] means;
+    final java.util.function.ToDoubleFunction<boolean[][]> accuracy;
+    int runs;
+
+    HalvingWStep(float[] start, java.util.function.ToDoubleFunction<boolean[][]> accuracy) {
+      this.means = start.clone();
+      this.accuracy = accuracy;
+    }
+
+    @Override
+    public int[] layerSizes() {
+      return new int[] {means.length};
+    }
+
+    @Override
+    public Result run(double[][] precisions, int epochs) {
+      runs++;
+      for (int n = 0; n < means.length; n++) {
+        means[n] *= 0.5f;
+      }
+      return new Result(0.5, 1.0, 0.0, 0, 0);
+    }
+
+    @Override
+    public Posterior posterior() {
+      float[] variances = new float[means.length];
+      Arrays.fill(variances, 1e-6f);
+      return new Posterior(new float[][] {means.clone()}, new float[][] {variances});
+    }
+
+    @Override
+    public double heldOutAccuracy(boolean[][] masks) {
+      return accuracy.applyAsDouble(masks);
+    }
+  }
+
+  /** 200 weights from 0.001 to 1 on a log scale, in a shuffled order. */
+  private static float[] spreadWeights() {
+    float[] weights = new float[200];
+    java.util.Random random = new java.util.Random(11);
+    for (int n = 0; n < weights.length; n++) {
+      weights[n] = (float) Math.pow(10, -3 + 3.0 * random.nextDouble());
+    }
+    return weights;
+  }
+
+  private static TurboSettings controlled(Control control, int warmUpEpochs, int patience) {
+    return new TurboSettings(Factorisation.COLLAPSED, List.of(PRIOR), List.of(MrfParams.of(MrfMode.ROWS, 0.2, 0.5)),
+        WarmUpPrior.ACTIVE, warmUpEpochs, 1, 0, 0, 0, control, patience);
+  }
+
+  @Test
+  void historyRowsDescribeTheMaskTheRunReturns() {
+    List<IterationRecord> seen = new ArrayList<>();
+    TurboVbi.Result result = new TurboVbi(settings(MrfMode.IID, WarmUpPrior.ACTIVE, 3, 0, 0),
+        List.of(WeightShape.dense(10, 20)), new HalvingWStep(spreadWeights(), masks -> Double.NaN)).run(seen::add);
+    IterationRecord last = seen.get(seen.size() - 1);
+    assertEquals(Masks.kept(result.masks()[0]) / 200.0, last.activeShare()[0], 1e-12,
+        "the last row's share is the final mask's");
+    assertEquals(200.0 / Masks.kept(result.masks()[0]), last.compression(), 1e-9);
+  }
+
+  @Test
+  void theFreeRunningTargetStopsOnTheMaskItReturns() {
+    List<IterationRecord> seen = new ArrayList<>();
+    TurboVbi.Result result = new TurboVbi(settings(MrfMode.IID, WarmUpPrior.ACTIVE, 30, 0, 3.0),
+        List.of(WeightShape.dense(10, 20)), new HalvingWStep(spreadWeights(), masks -> Double.NaN)).run(seen::add);
+    double returned = 200.0 / Masks.kept(result.masks()[0]);
+    assertEquals(returned, seen.get(seen.size() - 1).compression(), 1e-9, "the stop sees the mask it returns");
+    assertTrue(returned >= 3.0, "the run stops once the mask it returns reaches the target, got " + returned);
+    assertTrue(seen.get(seen.size() - 2).compression() < 3.0, "and not an iteration later");
+  }
+
+  @Test
+  void meanFieldFinalMaskSeesTheLastWStepsWeights() {
+    // the weights are tiny until the last w-step makes them all large
+    WStep jumping = new HalvingWStep(new float[24], masks -> Double.NaN) {
+      @Override
+      public Result run(double[][] precisions, int epochs) {
+        runs++;
+        Arrays.fill(means, runs == 3 ? 1.0f : 0.001f);
+        return new Result(0.5, 1.0, 0.0, 0, 0);
+      }
+    };
+    TurboSettings meanField = new TurboSettings(Factorisation.MEANFIELD,
+        List.of(new GammaMixturePrior(1, 0.1, 1, 0.01)), List.of(MrfParams.of(MrfMode.IID, 0.2, 0.5)),
+        WarmUpPrior.ACTIVE, 1, 1, 2, 0, 0);
+    TurboVbi.Result result = new TurboVbi(meanField, List.of(WeightShape.dense(4, 6)), jumping).run(record -> { });
+    assertEquals(24, Masks.kept(result.masks()[0]), "q(rho) refreshed from the final weights before the last LLR");
+  }
+
+  @Test
+  void aControlledRunKeepsTheScheduledCountAfterEveryIteration() {
+    Control control = new Control(Control.Kind.COMPRESSION, 10, RampSchedule.CUBIC, 4, 2, 0);
+    List<IterationRecord> seen = new ArrayList<>();
+    TurboVbi.Result result = new TurboVbi(controlled(control, 1, 0), List.of(WeightShape.dense(10, 20)),
+        new HalvingWStep(spreadWeights(), masks -> Double.NaN)).run(seen::add);
+    assertEquals(7, seen.size(), "warm-up, a ramp of 4 and a hold of 2");
+    for (IterationRecord record : seen.subList(1, seen.size())) {
+      double asked = 200 * RampSchedule.CUBIC.share(record.iteration(), 4, 0.1);
+      assertEquals(Math.round(asked), 200 / record.prunedCompression(), 0.5 + 1e-9, "iteration "
+          + record.iteration());
+    }
+    assertEquals(20, Masks.kept(result.masks()[0]));
+  }
+
+  @Test
+  void theAccuracyGuardStopsTheRampAtTheLastSizeThatPassed() {
+    Control control = new Control(Control.Kind.COMPRESSION, 10, RampSchedule.CUBIC, 4, 2, 10);
+    // the masked network keeps its accuracy while at least 30% of the weights stay
+    HalvingWStep wStep = new HalvingWStep(spreadWeights(),
+        masks -> masks == null || Masks.kept(masks[0]) >= 60 ? 0.9 : 0.5);
+    List<IterationRecord> seen = new ArrayList<>();
+    TurboVbi.Result result = new TurboVbi(controlled(control, 1, 0), List.of(WeightShape.dense(10, 20)), wStep)
+        .run(seen::add);
+    assertFalse(seen.get(1).guardTripped());
+    assertTrue(seen.get(2).guardTripped(), "iteration 2 asks for 21% of the weights");
+    long passed = Math.round(200 / seen.get(1).prunedCompression());
+    assertEquals(passed, Masks.kept(result.masks()[0]), "the run ends at the last size that passed");
+    for (IterationRecord record : seen.subList(3, seen.size())) {
+      assertEquals(passed, Math.round(200 / record.prunedCompression()), "held at iteration " + record.iteration());
+    }
+  }
+
+  @Test
+  void theWarmUpEndsWhenTheValidationAccuracyStopsImproving() {
+    double[] accuracies = {0.5, 0.6, 0.6, 0.55, 0.7, 0.8};
+    HalvingWStep wStep = new HalvingWStep(spreadWeights(), masks -> Double.NaN) {
+      @Override
+      public double heldOutAccuracy(boolean[][] masks) {
+        return masks == null ? accuracies[Math.min(runs, accuracies.length) - 1] : 0.5;
+      }
+    };
+    Control control = new Control(Control.Kind.COMPRESSION, 2, RampSchedule.CUBIC, 1, 0, 0);
+    List<IterationRecord> seen = new ArrayList<>();
+    new TurboVbi(controlled(control, 10, 2), List.of(WeightShape.dense(10, 20)), wStep).run(seen::add);
+    assertEquals(4, seen.get(0).epochs(), "best at epoch 2, then two epochs without improvement");
+    assertEquals(0.55, seen.get(0).heldOutAccuracy(), 1e-12);
+  }
 }
