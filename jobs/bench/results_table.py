@@ -1,34 +1,104 @@
 #!/usr/bin/env python3
-"""Prints the results table of docs/results.md from finished runs' metrics.json (stdlib only).
+"""Writes the results tables of docs/results.md and docs/results.json from finished runs (stdlib only).
 
-Usage: python3 jobs/bench/results_table.py runs/lenet300-rows/result runs/lenet300-iid/result ...
+Usage: python3 jobs/bench/results_table.py [--json docs/results.json] runs/NAME ...
+A NAME ending in -dense is a dense baseline (runs/NAME.jsonl, the `train --json` output); any other is a compress
+run (runs/NAME/result/metrics.json). Runs are grouped by network and training-set size; each group's table gives
+the loss of every method against that group's dense baseline.
 """
 import json
 import sys
 from pathlib import Path
 
 
-def row(folder):
-    m = json.loads((Path(folder) / "metrics.json").read_text())
+def dense_baseline(path):
+    events = [json.loads(line) for line in Path(str(path) + ".jsonl").read_text().splitlines() if line.strip()]
+    start = next(e for e in events if e["event"] == "start")
+    epochs = [e for e in events if e["event"] == "epoch"]
+    test = next(e for e in events if e["event"] == "test")
+    return {"run": Path(path).name, "network": start["network"], "method": "dense", "mrf_mode": None,
+            "train_size": start["train"], "target": None, "compression": 1.0, "compression_mask": 1.0,
+            "epochs": len(epochs), "test": {"fine_tuned": test["test_accuracy"]},
+            "validation": {"fine_tuned": epochs[-1]["validation_accuracy"]}}
+
+
+def compress_run(path):
+    m = json.loads((Path(path) / "result" / "metrics.json").read_text())
+    config = m["config"]
     layers = m["layers"]
     weights = sum(l["weights"] for l in layers)
-    tile8 = sum(l["tile_occupancy_8"] * l["weights"] for l in layers) / weights
-    tile4 = sum(l["tile_occupancy_4"] * l["weights"] for l in layers) / weights
-    mode = m["config"].get("mrf.mode", "") if m["method"] == "turbo" else ""
-    test = m["accuracy"]["test"]
-    valid = m["accuracy"]["validation"]
-    kept = "/".join(str(l["units_kept"]) for l in layers)
-    return (f"| {Path(folder).parent.name} | {m['method']}{' (' + mode + ')' if mode else ''} "
-            f"| {m['compression']:.1f}x | {test.get('dense', float('nan')):.4f} | {test.get('masked', float('nan')):.4f} "
-            f"| {test.get('fine_tuned', float('nan')):.4f} | {valid['fine_tuned']:.4f} | {kept} "
-            f"| {100 * tile4:.1f}% | {100 * tile8:.1f}% | {m['flops']['dense']:,} -> {m['flops']['compressed']:,} "
-            f"({m['flops']['reduction']:.1f}x) | {m['flops']['compressed_dense_layers']:,} "
-            f"| {m.get('iterations', 0)} | {m['seconds_total']:.0f} s |")
+    if config.get("turbo.control", "target") == "free":
+        target = None
+    elif float(config.get("turbo.target.flops", 0)) > 0:
+        target = {"flops": float(config["turbo.target.flops"])}
+    else:
+        target = {"compression": float(config["turbo.target.compression"])}
+    return {"run": Path(path).name, "network": m["network"], "method": m["method"],
+            "mrf_mode": config.get("mrf.mode", "rows") if m["method"] == "turbo" else None,
+            "schedule": config.get("turbo.schedule", "cubic"), "train_size": m["data"]["train"], "target": target,
+            "compression": m["compression_after_removal"], "compression_mask": m["compression"],
+            "epochs": m["epochs"]["total"], "epochs_detail": m["epochs"],
+            "test": m["accuracy"]["test"], "validation": m["accuracy"]["validation"],
+            "flops": m["flops"]["compressed"], "flops_dense": m["flops"]["dense"],
+            "tile_occupancy_4": sum(l["tile_occupancy_4"] * l["weights"] for l in layers) / weights,
+            "tile_occupancy_8": sum(l["tile_occupancy_8"] * l["weights"] for l in layers) / weights,
+            "units_kept": [l["units_kept"] for l in layers],
+            "nonzeros_per_layer": [l["nonzeros"] for l in layers],
+            "seconds": m["seconds_total"]}
 
 
-print("| run | method | compression | test dense | test masked | test fine-tuned | validation fine-tuned "
-      "| units kept per layer | 4x4 tiles | 8x8 tiles | FLOPs (non-zero MACs x2) | FLOPs of the smaller dense layers "
-      "| iterations | wall time |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-for folder in sys.argv[1:]:
-    print(row(folder))
+def label(r):
+    if r["method"] == "turbo":
+        name = f"turbo ({r['mrf_mode']})"
+    else:
+        name = r["method"]
+    if r.get("schedule", "cubic") != "cubic":
+        name += f", {r['schedule']}"
+    return name
+
+
+def fmt(x):
+    return "" if x is None else f"{x:.4f}"
+
+
+def table(rows):
+    dense = next((r for r in rows if r["method"] == "dense"), None)
+    base = dense["test"]["fine_tuned"] if dense else None
+    out = ["| run | method | target | compression after unit removal (mask) | epochs | test fine-tuned "
+           "| below dense (points) | test masked | validation fine-tuned | units kept | 4x4 tiles | 8x8 tiles "
+           "| FLOPs per sample |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        if r["method"] == "dense":
+            out.append(f"| {r['run']} | dense baseline | | 1x | {r['epochs']} | {fmt(base)} | | "
+                       f"| {fmt(r['validation']['fine_tuned'])} | | | | |")
+            continue
+        target = r["target"]
+        target = (f"{target['compression']:g}x" if "compression" in target else f"{target['flops']:,.0f} FLOPs") \
+            if target else "free"
+        loss = f"{100 * (base - r['test']['fine_tuned']):.2f}" if base is not None and "fine_tuned" in r["test"] \
+            else ""
+        out.append(f"| {r['run']} | {label(r)} | {target} | {r['compression']:.1f}x ({r['compression_mask']:.1f}x) "
+                   f"| {r['epochs']} | {fmt(r['test'].get('fine_tuned'))} | {loss} | {fmt(r['test'].get('masked'))} "
+                   f"| {fmt(r['validation']['fine_tuned'])} | {'/'.join(map(str, r['units_kept']))} "
+                   f"| {100 * r['tile_occupancy_4']:.1f}% | {100 * r['tile_occupancy_8']:.1f}% "
+                   f"| {r['flops']:,} |")
+    return "\n".join(out)
+
+
+def main(argv):
+    json_out = None
+    if argv[:1] == ["--json"]:
+        json_out, argv = argv[1], argv[2:]
+    rows = [dense_baseline(p) if Path(p).name.endswith("-dense") else compress_run(p) for p in argv]
+    groups = {}
+    for r in rows:
+        groups.setdefault((r["network"], r["train_size"]), []).append(r)
+    for (network, size), group in groups.items():
+        print(f"\n{network}, {size:,} training images\n")
+        print(table(group))
+    if json_out:
+        Path(json_out).write_text(json.dumps(rows, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,18 +1,22 @@
 package io.turbovbi.jobs;
 
 import io.turbovbi.compress.Evaluation;
+import io.turbovbi.compress.RemovalAwareCost;
 import io.turbovbi.data.ImageShape;
 import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.data.ValidationSplit;
 import io.turbovbi.nn.Blas;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.OptimizerSettings;
+import io.turbovbi.nn.WeightShape;
 import io.turbovbi.spark.Checkpoint;
 import io.turbovbi.spark.CompressionPipeline;
 import io.turbovbi.spark.ShardedData;
 import io.turbovbi.spark.SparkTrainer;
+import io.turbovbi.turbo.CompressionController;
 import io.turbovbi.turbo.IterationRecord;
 import io.turbovbi.turbo.Masks;
+import io.turbovbi.turbo.TurboSettings;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -115,6 +119,7 @@ final class CompressJob {
     JsonLine metrics = CompressionMetrics.of(result, structure, testAccuracy)
         .put("iterations", result.history().isEmpty() ? 0
             : result.history().get(result.history().size() - 1).iteration())
+        .put("epochs", epochs(result, settings))
         .put("seconds_total", (System.nanoTime() - start) / 1e9).put("spark_version", spark.version())
         .put("master", spark.master()).put("partitions", partitions).put("blas", Blas.implementation())
         .put("data", new JsonLine().put("format", config.text(ConfigKeys.DATA_FORMAT))
@@ -122,17 +127,25 @@ final class CompressJob {
             .put("test", testSize))
         .put("seed", settings.seed()).put("config", new TreeMap<>(config.explicitValues()));
     new ResultFiles(config).write(output, session, result, structure, metrics, testAccuracy, network);
-    long kept = Masks.kept(result.masks());
+    long kept = structure.compressedNonZeros();
     double compression = (double) network.weightCount() / Math.max(1, kept);
-    say(String.format(Locale.ROOT, "result: %,d of %,d weights kept (%.1fx), %s; validation accuracy: %s; test "
-            + "accuracy: %s; %.0f s; written to %s", kept, network.weightCount(), compression,
-            result.fineTuned().network().describe(), ResultFiles.accuracies(result.validationAccuracy()),
+    say(String.format(Locale.ROOT, "result: %,d of %,d weights kept after unit removal (%.1fx; the mask kept %,d), "
+            + "%s; validation accuracy: %s; test accuracy: %s; %.0f s; written to %s", kept, network.weightCount(),
+            compression, Masks.kept(result.masks()), result.fineTuned().network().describe(), ResultFiles.accuracies(result.validationAccuracy()),
             testAccuracy.isEmpty() ? "not evaluated" : ResultFiles.accuracies(testAccuracy),
             (System.nanoTime() - start) / 1e9,
             output.resultLocation()),
         new JsonLine().put("event", "result").put("compression", compression).put("test_accuracy", testAccuracy)
             .put("output", output.resultLocation()));
     return output.location();
+  }
+
+  /** Training epochs of the whole run: warm-up (or dense training), outer iterations and fine-tuning. */
+  private static JsonLine epochs(CompressionPipeline.Result result, CompressionPipeline.Settings settings) {
+    int warmUp = result.history().isEmpty() ? settings.magnitudeEpochs() : result.history().get(0).epochs();
+    int iterations = result.history().stream().skip(1).mapToInt(IterationRecord::epochs).sum();
+    return new JsonLine().put("warm_up", warmUp).put("iterations", iterations)
+        .put("fine_tuning", settings.fineTuneEpochs()).put("total", warmUp + iterations + settings.fineTuneEpochs());
   }
 
   private CompressionPipeline.Settings settings(CompressionPipeline.Method method, ImageShape shape, int classes,
@@ -145,10 +158,18 @@ final class CompressJob {
         config.integer(ConfigKeys.CLUSTER_TASK_THREADS));
     OptimizerSettings optimizer = Models.optimizer(config);
     long keep = Math.max(1, Math.round(network.weightCount() / config.real(ConfigKeys.MAGNITUDE_COMPRESSION)));
+    TurboSettings turbo = TurboSetup.settings(config, network.weightLayers().length);
+    if (turbo.control().controlled()) {
+      try {
+        new CompressionController(turbo.control(), new RemovalAwareCost(network),
+            network.weightShapes().stream().mapToInt(WeightShape::count).toArray());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage() + " (" + network.describe() + ")");
+      }
+    }
     return new CompressionPipeline.Settings(method, config.required(ConfigKeys.NETWORK), shape.channels(),
         shape.height(), shape.width(), classes, config.real(ConfigKeys.LOGVAR_INIT),
-        config.real(ConfigKeys.LOGVAR_CAP), method == CompressionPipeline.Method.MAGNITUDE ? null
-        : TurboSetup.settings(config, network.weightLayers().length), trainer,
+        config.real(ConfigKeys.LOGVAR_CAP), turbo, trainer,
         optimizer, config.integer(ConfigKeys.MAGNITUDE_EPOCHS), keep, config.integer(ConfigKeys.FINETUNE_EPOCHS),
         new OptimizerSettings(optimizer.kind(), config.real(ConfigKeys.FINETUNE_LR), 0, optimizer.momentum()),
         config.longValue(ConfigKeys.SEED), Models.threads(config));

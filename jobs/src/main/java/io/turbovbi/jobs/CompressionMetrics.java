@@ -34,6 +34,10 @@ final class CompressionMetrics {
       return masked.stream().mapToLong(StructureMetrics.LayerMetrics::denseFlops).sum();
     }
 
+    long compressedNonZeros() {
+      return compressed.stream().mapToLong(StructureMetrics.LayerMetrics::nonZeros).sum();
+    }
+
     long compressedFlops() {
       return compressed.stream().mapToLong(StructureMetrics.LayerMetrics::sparseFlops).sum();
     }
@@ -67,7 +71,9 @@ final class CompressionMetrics {
     return new JsonLine().put("method", result.method().name().toLowerCase(java.util.Locale.ROOT))
         .put("network", network.describe()).put("compressed_network", small.network().describe())
         .put("weights", weights).put("nonzeros", nonZeros)
-        .put("compression", nonZeros == 0 ? null : (double) weights / nonZeros).put("biases", biases)
+        .put("compression", nonZeros == 0 ? null : (double) weights / nonZeros)
+        .put("compression_after_removal", (double) weights / Math.max(1, structure.compressedNonZeros()))
+        .put("biases", biases)
         .put("accuracy", new JsonLine().put("validation", result.validationAccuracy()).put("test", testAccuracy))
         .put("flops", new JsonLine().put("dense", denseFlops).put("compressed", sparseFlops)
             .put("compressed_dense_layers", 2 * small.network().forwardMultiplyAdds())

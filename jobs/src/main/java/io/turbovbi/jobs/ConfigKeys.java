@@ -30,6 +30,9 @@ public final class ConfigKeys {
       "training data: path (local or hdfs://) of the IDX images file, LibSVM file/folder or Parquet folder");
   public static final ConfigKey DATA_TRAIN_LABELS = text("data.train.labels", null,
       "IDX only: path of the training labels file");
+  public static final ConfigKey DATA_TRAIN_LIMIT = integer("data.train.limit", "0",
+      "train on only the first this many samples (in file order) left after the validation split, e.g. to see "
+          + "how settings carry to a smaller data set (0: all)", 0, Integer.MAX_VALUE);
   public static final ConfigKey DATA_TEST = text("data.test", null, "test data, as data.train");
   public static final ConfigKey DATA_TEST_LABELS = text("data.test.labels", null,
       "IDX only: path of the test labels file");
@@ -133,16 +136,16 @@ public final class ConfigKeys {
 
   public static final ConfigKey METHOD = choice("method", "turbo",
       "compress job: turbo (Turbo-VBI with the MRF prior), iid (Turbo-VBI with Module B off) or magnitude (train "
-          + "the dense net, keep the largest |w|, fine-tune)", List.of("turbo", "iid", "magnitude"));
+          + "the dense net, keep the largest |w|: under turbo.control=target gradually, with the same schedule; then "
+          + "fine-tune)", List.of("turbo", "iid", "magnitude"));
   public static final ConfigKey FINETUNE_EPOCHS = integer("finetune.epochs", "5",
       "epochs of masked fine-tuning of the pruned network (0: none)", 0, 1_000_000);
   public static final ConfigKey FINETUNE_LR = real("finetune.lr", "0.0005", "learning rate of the fine-tuning", 0,
       true, INF, true);
   public static final ConfigKey MAGNITUDE_EPOCHS = integer("magnitude.epochs", "8",
-      "magnitude baseline: epochs of dense training before pruning", 1, 1_000_000);
+      "magnitude baseline with turbo.control=free: epochs of dense training before one-shot pruning", 1, 1_000_000);
   public static final ConfigKey MAGNITUDE_COMPRESSION = real("magnitude.compression", "40",
-      "magnitude baseline: all weights / kept weights (give a Turbo-VBI run's compression to compare at equal "
-          + "size)", 1, false, INF, true);
+      "magnitude baseline with turbo.control=free: all weights / kept weights of the one-shot pruning", 1, false, INF, true);
   public static final ConfigKey OUTPUT = text("output", "runs/demo",
       "compress job: output location (local path or hdfs://...) for checkpoints and the result");
   public static final ConfigKey CLUSTER_MASTER = text("cluster.master", "local[*]",
@@ -164,9 +167,9 @@ public final class ConfigKeys {
       "depth of the tree aggregation of round results", 1, 10);
 
   private static final Map<String, ConfigKey> ALL = index(
-      NETWORK, SEED, THREADS, DATA_FORMAT, DATA_TRAIN, DATA_TRAIN_LABELS, DATA_TEST, DATA_TEST_LABELS, DATA_SHAPE,
-      DATA_CLASSES, DATA_TEST_EVALUATE, DATA_VALIDATION, TRAIN_EPOCHS, TRAIN_BATCH, TRAIN_OPTIMIZER, TRAIN_LR,
-      TRAIN_MOMENTUM, TRAIN_VARIATIONAL, LOGVAR_INIT, LOGVAR_CAP, LOGVAR_LR, PRIOR_PRECISION, FACTORISATION,
+      NETWORK, SEED, THREADS, DATA_FORMAT, DATA_TRAIN, DATA_TRAIN_LABELS, DATA_TRAIN_LIMIT, DATA_TEST,
+      DATA_TEST_LABELS, DATA_SHAPE, DATA_CLASSES, DATA_TEST_EVALUATE, DATA_VALIDATION, TRAIN_EPOCHS, TRAIN_BATCH,
+      TRAIN_OPTIMIZER, TRAIN_LR, TRAIN_MOMENTUM, TRAIN_VARIATIONAL, LOGVAR_INIT, LOGVAR_CAP, LOGVAR_LR, PRIOR_PRECISION, FACTORISATION,
       WARMUP_PRIOR, WARMUP_EPOCHS, WARMUP_PATIENCE, TURBO_EPOCHS, TURBO_CONTROL, TURBO_TARGET, TURBO_TARGET_FLOPS,
       TURBO_RAMP, TURBO_HOLD, TURBO_SCHEDULE, TURBO_GUARD, TURBO_ITERATIONS, TURBO_TOLERANCE, PRIOR_A, PRIOR_B,
       PRIOR_ABAR, PRIOR_BBAR, MRF_MODE, MRF_ROW_P01, MRF_ROW_P10, MRF_COL_P01, MRF_COL_P10, MRF_DAMPING, MRF_SWEEPS,

@@ -44,7 +44,12 @@ public final class DataSets {
       throw new ConfigException(ConfigKeys.DATA_VALIDATION.name() + " = " + validation + " leaves no training data: "
           + "the training set has " + all.size() + " samples");
     }
-    return ValidationSplit.of(all, validation, config.longValue(ConfigKeys.SEED));
+    ValidationSplit split = ValidationSplit.of(all, validation, config.longValue(ConfigKeys.SEED));
+    int limit = config.integer(ConfigKeys.DATA_TRAIN_LIMIT);
+    if (limit == 0 || limit >= split.train().size()) {
+      return split;
+    }
+    return new ValidationSplit(split.train().head(limit), split.validation());
   }
 
   public LabeledSamples test() {

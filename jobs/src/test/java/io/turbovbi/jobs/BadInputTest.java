@@ -68,6 +68,18 @@ class BadInputTest {
   }
 
   @Test
+  void aControlledRunWithoutATarget() {
+    assertRefused(Map.of("turbo.target.compression", "0"), Launcher.EXIT_USAGE, "turbo.target.compression",
+        "turbo.target.flops", "turbo.control=free");
+  }
+
+  @Test
+  void aFlopsTargetAboveTheDenseNetwork() {
+    assertRefused(Map.of("turbo.target.compression", "0", "turbo.target.flops", "1e9"), Launcher.EXIT_USAGE,
+        "asks for more than the whole network", "38112 FLOPs per sample");
+  }
+
+  @Test
   void truncatedIdxFile() throws Exception {
     Path dir = copyOfGood("truncated");
     Path images = dir.resolve("train-images-idx3-ubyte");

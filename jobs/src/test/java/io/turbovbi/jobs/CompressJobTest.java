@@ -92,7 +92,7 @@ class CompressJobTest {
   /** The bp_sweeps_1 and bp_sweeps_2 columns of a history row of the two-layer test network. */
   private static List<String> beliefPropagationSweeps(String row) {
     List<String> cells = List.of(row.split(","));
-    return cells.subList(7, 9);
+    return cells.subList(13, 15);
   }
 
   @Test

@@ -48,4 +48,21 @@ public final class MagnitudePruning {
     }
     return masks;
   }
+
+  /**
+   * Per weight layer, ln |w| of every weight: the evidence on which the compression controller prunes by magnitude
+   * (kept iff ln |w| + beta &gt; 0). A zero weight gets ln of the smallest float, so it is the first to go.
+   */
+  public static double[][] logMagnitudes(Network network, float[] params) {
+    int[] layers = network.weightLayers();
+    double[][] evidence = new double[layers.length][];
+    for (int k = 0; k < layers.length; k++) {
+      ParamBlock weights = network.block(layers[k], ParamKind.WEIGHT);
+      evidence[k] = new double[weights.length()];
+      for (int n = 0; n < evidence[k].length; n++) {
+        evidence[k][n] = Math.log(Math.max(Math.abs(params[weights.offset() + n]), Float.MIN_VALUE));
+      }
+    }
+    return evidence;
+  }
 }

@@ -9,10 +9,15 @@ import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.NetworkSpec;
 import io.turbovbi.nn.OptimizerSettings;
+import io.turbovbi.nn.WeightShape;
+import io.turbovbi.turbo.CompressionController;
+import io.turbovbi.turbo.Control;
 import io.turbovbi.turbo.IterationRecord;
 import io.turbovbi.turbo.Masks;
 import io.turbovbi.turbo.TurboSettings;
 import io.turbovbi.turbo.TurboVbi;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +37,10 @@ public final class CompressionPipeline {
     TURBO,
     /** Turbo-VBI with Module B off (pi = lambda): plain sparse Bayesian learning. */
     IID,
-    /** Train the dense network, keep the largest |w| over the whole network, fine-tune. */
+    /**
+     * Train the dense network and keep the largest |w| over the whole network: gradually, under the same controller
+     * and schedule as Turbo-VBI, or at once when free running; then fine-tune.
+     */
     MAGNITUDE
   }
 
@@ -45,7 +53,8 @@ public final class CompressionPipeline {
    * @param classes number of classes
    * @param initialLogVar initial log-variance of the variational network
    * @param logVarCap cap on log-variances
-   * @param turbo the Turbo-VBI settings (TURBO and IID; IID runs them with Module B off; null for MAGNITUDE)
+   * @param turbo the Turbo-VBI settings (TURBO and IID; IID runs them with Module B off); MAGNITUDE uses its
+   *              control, warm-up and epochs per iteration for gradual pruning (null: one-shot pruning)
    * @param trainer how rounds run
    * @param optimizer optimiser of the w-step and of the magnitude baseline's training
    * @param magnitudeEpochs epochs of dense training for the magnitude baseline
@@ -101,7 +110,7 @@ public final class CompressionPipeline {
     Map<String, Double> seconds = new LinkedHashMap<>();
     NetworkSpec spec = NetworkSpec.parse(settings.description());
     long start = System.nanoTime();
-    Result partial = settings.method() == Method.MAGNITUDE ? magnitude(spark, shards, spec, listener)
+    Result partial = settings.method() == Method.MAGNITUDE ? magnitude(spark, shards, validation, spec, listener)
         : turbo(spark, shards, validation, spec, listener);
     seconds.put(settings.method() == Method.MAGNITUDE ? "dense_training" : "turbo_vbi", since(start));
 
@@ -171,21 +180,81 @@ public final class CompressionPipeline {
     }
   }
 
-  private Result magnitude(JavaSparkContext spark, JavaRDD<Shard> shards, NetworkSpec spec, Listener listener) {
+  private Result magnitude(JavaSparkContext spark, JavaRDD<Shard> shards, LabeledSamples validation, NetworkSpec spec,
+                           Listener listener) {
     NetworkRecipe recipe = deterministic(settings.description());
     Network network = recipe.build();
+    Control control = settings.turbo() == null ? Control.free() : settings.turbo().control();
     listener.phase("training the dense " + network.describe());
     try (SparkTrainer trainer = new SparkTrainer(spark, recipe, network.initialParameters(settings.seed()), shards,
         settings.optimizer(), settings.seed(), settings.trainer(), settings.driverThreads())) {
       trainer.onEpoch(listener::epoch);
-      trainer.train(settings.magnitudeEpochs(), new PlainUpdate());
+      if (!control.controlled()) {
+        trainer.train(settings.magnitudeEpochs(), new PlainUpdate());
+        float[] params = trainer.parameters().clone();
+        boolean[][] masks = MagnitudePruning.globalMask(network, params, settings.magnitudeKeep());
+        return new Result(settings.method(), List.of(), null, null, masks, new MeanNetwork(spec, network, params),
+            new MeanNetwork(spec, network, Masks.apply(network, params, masks)), null, null, null, null);
+      }
+      long start = System.nanoTime();
+      SparkTrainer.Outcome warm = trainer.train(settings.turbo().warmUpEpochs(), new PlainUpdate());
+      float[] dense = trainer.parameters().clone();
+      double accuracy = trainer.accuracy(dense, validation);
+      List<IterationRecord> history = new ArrayList<>();
+      RemovalAwareCost cost = new RemovalAwareCost(network);
+      long[] flopsPerWeight = cost.flopsPerWeight();
+      long denseFlops = 0;
+      for (int k = 0; k < flopsPerWeight.length; k++) {
+        denseFlops += flopsPerWeight[k] * network.weightShapes().get(k).count();
+      }
+      IterationRecord warmUp = new IterationRecord(0, settings.turbo().warmUpEpochs(), warm.meanLoss(), Double.NaN,
+          accuracy, accuracy, shares(null, network), 1, 1, denseFlops, 0, false, Double.NaN,
+          Double.NaN, new int[network.weightLayers().length], 0, 0, (System.nanoTime() - start) / 1e9,
+          warm.rounds(), warm.bytesMoved());
+      history.add(warmUp);
+      listener.iteration(warmUp);
+      boolean[][] masks = gradualMagnitude(network, cost, trainer, control, validation, listener, history);
       float[] params = trainer.parameters().clone();
-      MeanNetwork dense = new MeanNetwork(spec, network, params);
-      boolean[][] masks = MagnitudePruning.globalMask(network, params, settings.magnitudeKeep());
-      return new Result(settings.method(), List.of(), null, null, masks, dense,
-          new MeanNetwork(spec, network, Masks.apply(network, params, masks)), null, null, null,
-          null);
+      return new Result(settings.method(), history, null, null, masks, new MeanNetwork(spec, network, dense),
+          new MeanNetwork(spec, network, Masks.apply(network, params, masks)), null, null, null, null);
     }
+  }
+
+  /**
+   * Gradual magnitude pruning (Zhu and Gupta 2017) under the same controller and schedule as Turbo-VBI, so that
+   * the two are compared at equal size and epochs: at each iteration the controller's offset on the log-magnitudes
+   * keeps the scheduled size after unit removal, then the survivors train for the iteration's epochs under the mask.
+   */
+  private boolean[][] gradualMagnitude(Network network, RemovalAwareCost cost, SparkTrainer trainer, Control control,
+                                       LabeledSamples validation, Listener listener, List<IterationRecord> history) {
+    CompressionController controller = new CompressionController(control, cost,
+        network.weightShapes().stream().mapToInt(WeightShape::count).toArray());
+    long all = network.weightCount();
+    boolean[][] masks = null;
+    for (int t = 1; t <= control.iterations(); t++) {
+      long start = System.nanoTime();
+      CompressionController.Offset offset = controller.solve(MagnitudePruning.logMagnitudes(network,
+          trainer.parameters()), controller.scheduledCost(t));
+      masks = offset.masks();
+      float[] masked = Masks.apply(network, trainer.parameters(), masks);
+      System.arraycopy(masked, 0, trainer.parameters(), 0, masked.length);
+      SparkTrainer.Outcome trained = trainer.train(settings.turbo().epochsPerIteration(), new MaskedUpdate(masks));
+      double accuracy = trainer.accuracy(trainer.parameters(), validation);
+      IterationRecord record = new IterationRecord(t, settings.turbo().epochsPerIteration(), trained.meanLoss(),
+          Double.NaN, accuracy, accuracy, shares(masks, network), (double) all / Math.max(1, Masks.kept(masks)),
+          (double) all / Math.max(1, offset.kept().weights()), offset.kept().flops(), offset.beta(), false,
+          Double.NaN, Double.NaN, new int[masks.length], 0, 0, (System.nanoTime() - start) / 1e9, trained.rounds(),
+          trained.bytesMoved());
+      history.add(record);
+      listener.iteration(record);
+    }
+    return masks;
+  }
+
+  /** Per weight layer, the share of weights in the masks (null: all of them). */
+  private static double[] shares(boolean[][] masks, Network network) {
+    return masks == null ? Arrays.stream(network.weightLayers()).mapToDouble(layer -> 1.0).toArray()
+        : Arrays.stream(masks).mapToDouble(m -> (double) Masks.kept(m) / m.length).toArray();
   }
 
   private NetworkRecipe deterministic(String description) {
