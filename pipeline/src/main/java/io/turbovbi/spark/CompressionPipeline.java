@@ -13,6 +13,7 @@ import io.turbovbi.nn.WeightShape;
 import io.turbovbi.turbo.CompressionController;
 import io.turbovbi.turbo.Control;
 import io.turbovbi.turbo.IterationRecord;
+import io.turbovbi.turbo.MaskCost;
 import io.turbovbi.turbo.Masks;
 import io.turbovbi.turbo.TurboSettings;
 import io.turbovbi.turbo.TurboVbi;
@@ -54,7 +55,7 @@ public final class CompressionPipeline {
    * @param initialLogVar initial log-variance of the variational network
    * @param logVarCap cap on log-variances
    * @param turbo the Turbo-VBI settings (TURBO and IID; IID runs them with Module B off); MAGNITUDE uses its
-   *              control, warm-up and epochs per iteration for gradual pruning (null: one-shot pruning)
+   *              control, warm-up and epochs per iterationfor gradual pruning
    * @param trainer how rounds run
    * @param optimizer optimiser of the w-step and of the magnitude baseline's training
    * @param magnitudeEpochs epochs of dense training for the magnitude baseline
@@ -180,11 +181,17 @@ public final class CompressionPipeline {
     }
   }
 
+  /**
+   * The magnitude baseline. Free running: dense training, then one-shot pruning. Controlled: gradual magnitude
+   * pruning (Zhu and Gupta 2017) under the same controller, schedule and epochs as Turbo-VBI, so that the two are
+   * compared at equal size and budget: after the warm-up's dense training, each iteration the controller's offset on
+   * ln |w| keeps the scheduled size after unit removal, and the survivors train under that mask.
+   */
   private Result magnitude(JavaSparkContext spark, JavaRDD<Shard> shards, LabeledSamples validation, NetworkSpec spec,
                            Listener listener) {
     NetworkRecipe recipe = deterministic(settings.description());
     Network network = recipe.build();
-    Control control = settings.turbo() == null ? Control.free() : settings.turbo().control();
+    Control control = settings.turbo().control();
     listener.phase("training the dense " + network.describe());
     try (SparkTrainer trainer = new SparkTrainer(spark, recipe, network.initialParameters(settings.seed()), shards,
         settings.optimizer(), settings.seed(), settings.trainer(), settings.driverThreads())) {
@@ -196,65 +203,49 @@ public final class CompressionPipeline {
         return new Result(settings.method(), List.of(), null, null, masks, new MeanNetwork(spec, network, params),
             new MeanNetwork(spec, network, Masks.apply(network, params, masks)), null, null, null, null);
       }
-      long start = System.nanoTime();
-      SparkTrainer.Outcome warm = trainer.train(settings.turbo().warmUpEpochs(), new PlainUpdate());
-      float[] dense = trainer.parameters().clone();
-      double accuracy = trainer.accuracy(dense, validation);
+      CompressionController controller = new CompressionController(control, new RemovalAwareCost(network),
+          network.weightShapes().stream().mapToInt(WeightShape::count).toArray());
       List<IterationRecord> history = new ArrayList<>();
-      RemovalAwareCost cost = new RemovalAwareCost(network);
-      long[] flopsPerWeight = cost.flopsPerWeight();
-      long denseFlops = 0;
-      for (int k = 0; k < flopsPerWeight.length; k++) {
-        denseFlops += flopsPerWeight[k] * network.weightShapes().get(k).count();
+      long start = System.nanoTime();
+      int warmUpEpochs = settings.turbo().warmUpEpochs();
+      SparkTrainer.Outcome warm = trainer.train(warmUpEpochs, new PlainUpdate());
+      float[] dense = trainer.parameters().clone();
+      history.add(magnitudeRecord(0, warmUpEpochs, warm, trainer.accuracy(dense, validation), null,
+          controller.whole(), 0, start, network));
+      listener.iteration(history.get(0));
+      boolean[][] masks = null;
+      int epochs = settings.turbo().epochsPerIteration();
+      for (int t = 1; t <= control.iterations(); t++) {
+        start = System.nanoTime();
+        CompressionController.Offset offset = controller.solve(MagnitudePruning.logMagnitudes(network,
+            trainer.parameters()), controller.scheduledCost(t));
+        masks = offset.masks();
+        float[] masked = Masks.apply(network, trainer.parameters(), masks);
+        System.arraycopy(masked, 0, trainer.parameters(), 0, masked.length);
+        SparkTrainer.Outcome trained = trainer.train(epochs, new MaskedUpdate(masks));
+        IterationRecord record = magnitudeRecord(t, epochs, trained,
+            trainer.accuracy(trainer.parameters(), validation), masks, offset.kept(), offset.beta(), start, network);
+        history.add(record);
+        listener.iteration(record);
       }
-      IterationRecord warmUp = new IterationRecord(0, settings.turbo().warmUpEpochs(), warm.meanLoss(), Double.NaN,
-          accuracy, accuracy, shares(null, network), 1, 1, denseFlops, 0, false, Double.NaN,
-          Double.NaN, new int[network.weightLayers().length], 0, 0, (System.nanoTime() - start) / 1e9,
-          warm.rounds(), warm.bytesMoved());
-      history.add(warmUp);
-      listener.iteration(warmUp);
-      boolean[][] masks = gradualMagnitude(network, cost, trainer, control, validation, listener, history);
       float[] params = trainer.parameters().clone();
       return new Result(settings.method(), history, null, null, masks, new MeanNetwork(spec, network, dense),
           new MeanNetwork(spec, network, Masks.apply(network, params, masks)), null, null, null, null);
     }
   }
 
-  /**
-   * Gradual magnitude pruning (Zhu and Gupta 2017) under the same controller and schedule as Turbo-VBI, so that
-   * the two are compared at equal size and epochs: at each iteration the controller's offset on the log-magnitudes
-   * keeps the scheduled size after unit removal, then the survivors train for the iteration's epochs under the mask.
-   */
-  private boolean[][] gradualMagnitude(Network network, RemovalAwareCost cost, SparkTrainer trainer, Control control,
-                                       LabeledSamples validation, Listener listener, List<IterationRecord> history) {
-    CompressionController controller = new CompressionController(control, cost,
-        network.weightShapes().stream().mapToInt(WeightShape::count).toArray());
+  /** A history row of gradual magnitude pruning; {@code masks} null for the dense training before it. */
+  private static IterationRecord magnitudeRecord(int iteration, int epochs, SparkTrainer.Outcome trained,
+                                                 double accuracy, boolean[][] masks, MaskCost.Kept kept,
+                                                 double offset, long start, Network network) {
     long all = network.weightCount();
-    boolean[][] masks = null;
-    for (int t = 1; t <= control.iterations(); t++) {
-      long start = System.nanoTime();
-      CompressionController.Offset offset = controller.solve(MagnitudePruning.logMagnitudes(network,
-          trainer.parameters()), controller.scheduledCost(t));
-      masks = offset.masks();
-      float[] masked = Masks.apply(network, trainer.parameters(), masks);
-      System.arraycopy(masked, 0, trainer.parameters(), 0, masked.length);
-      SparkTrainer.Outcome trained = trainer.train(settings.turbo().epochsPerIteration(), new MaskedUpdate(masks));
-      double accuracy = trainer.accuracy(trainer.parameters(), validation);
-      IterationRecord record = new IterationRecord(t, settings.turbo().epochsPerIteration(), trained.meanLoss(),
-          Double.NaN, accuracy, accuracy, shares(masks, network), (double) all / Math.max(1, Masks.kept(masks)),
-          (double) all / Math.max(1, offset.kept().weights()), offset.kept().flops(), offset.beta(), false,
-          Double.NaN, Double.NaN, new int[masks.length], 0, 0, (System.nanoTime() - start) / 1e9, trained.rounds(),
-          trained.bytesMoved());
-      history.add(record);
-      listener.iteration(record);
-    }
-    return masks;
-  }
-
-  /** Per weight layer, the share of weights in the masks (null: all of them). */
-  private static double[] shares(boolean[][] masks, Network network) {
-    return masks == null ? Arrays.stream(network.weightLayers()).mapToDouble(layer -> 1.0).toArray()
+    double[] shares = masks == null ? Arrays.stream(network.weightLayers()).mapToDouble(layer -> 1.0).toArray()
         : Arrays.stream(masks).mapToDouble(m -> (double) Masks.kept(m) / m.length).toArray();
+    double maskCompression = masks == null ? 1 : (double) all / Math.max(1, Masks.kept(masks));
+    return new IterationRecord(iteration, epochs, trained.meanLoss(), Double.NaN, accuracy, accuracy, shares,
+        maskCompression, (double) all / Math.max(1, kept.weights()), kept.flops(), offset, false, Double.NaN,
+        Double.NaN, new int[shares.length], 0, 0, (System.nanoTime() - start) / 1e9, trained.rounds(),
+        trained.bytesMoved());
   }
 
   private NetworkRecipe deterministic(String description) {

@@ -22,7 +22,7 @@ public final class CompressionController {
   private final Control control;
   private final MaskCost cost;
   private final double[] offsetScale;
-  private final long fullWeights;
+  private final MaskCost.Kept whole;
   private final double fullCost;
   private final double finalCost;
   private double heldCost = Double.NaN;
@@ -51,10 +51,9 @@ public final class CompressionController {
       all[k] = new boolean[layerSizes[k]];
       Arrays.fill(all[k], true);
     }
-    MaskCost.Kept whole = cost.afterRemoval(all);
-    fullWeights = whole.weights();
+    whole = cost.afterRemoval(all);
     fullCost = measure(whole);
-    finalCost = control.kind() == Control.Kind.COMPRESSION ? fullWeights / control.target() : control.target();
+    finalCost = control.kind() == Control.Kind.COMPRESSION ? whole.weights() / control.target() : control.target();
     if (finalCost > fullCost) {
       throw new IllegalArgumentException("the " + control.kind().key() + " target " + control.target()
           + " asks for more than the whole network (" + (long) fullCost + " FLOPs per sample)");
@@ -62,9 +61,9 @@ public final class CompressionController {
     lastPassingCost = fullCost;
   }
 
-  /** Weights of the whole network, the numerator of every compression ratio. */
-  public long fullWeights() {
-    return fullWeights;
+  /** The weights and FLOPs of the whole network. */
+  public MaskCost.Kept whole() {
+    return whole;
   }
 
   /** The cost the schedule asks for after outer iteration {@code iteration} (1-based), or the held one. */

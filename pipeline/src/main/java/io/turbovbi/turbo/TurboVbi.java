@@ -42,6 +42,7 @@ public final class TurboVbi {
   private double[][] previousMeans;
   private double[][] previousPit;
   private boolean[][] currentMasks;
+  private MaskCost.Kept currentKept;
 
   /** Per weight layer: its Module A and Module B and the messages between them. */
   private static final class LayerState {
@@ -239,8 +240,8 @@ public final class TurboVbi {
     previousPit = copy(layers.stream().map(l -> l.pit).toArray(double[][]::new));
     currentMasks = null;
     boolean[][] all = layers.stream().map(l -> allTrue(l.pit.length)).toArray(boolean[][]::new);
-    IterationRecord record = record(trained, epochs, timing, wSeconds, sweeps, Double.NaN, Double.NaN, all, 0,
-        accuracy, accuracy, false);
+    IterationRecord record = record(trained, epochs, timing, wSeconds, sweeps, Double.NaN, Double.NaN, all,
+        maskCost.afterRemoval(all), 0, accuracy, accuracy, false);
     history.add(record);
     return record;
   }
@@ -253,7 +254,7 @@ public final class TurboVbi {
     iteration++;
     Timing timing = new Timing();
     long t0 = System.nanoTime();
-    double offset = sStep();
+    sStep();
     for (LayerState layer : layers) {
       layer.moduleA.rhoStep(layer.secondMoment, layer.pit, layer.precision);
     }
@@ -263,7 +264,7 @@ public final class TurboVbi {
     double wSeconds = (System.nanoTime() - start) / 1e9;
     int[] sweeps = refreshEvidence(timing);
     long t1 = System.nanoTime();
-    offset = sStep();
+    double offset = sStep();
     timing.moduleA += (System.nanoTime() - t1) / 1e9;
     double[][] pit = layers.stream().map(l -> l.pit).toArray(double[][]::new);
     double pitChange = relativeChange(pit, previousPit);
@@ -272,11 +273,10 @@ public final class TurboVbi {
     previousPit = copy(pit);
     previousMeans = means;
     double maskedAccuracy = wStep.heldOutAccuracy(currentMasks);
-    MaskCost.Kept kept = maskCost.afterRemoval(currentMasks);
     boolean tripped = controller != null && controller.guardTrips(iteration, maskedAccuracy,
-        history.get(0).heldOutAccuracy(), kept);
+        history.get(0).heldOutAccuracy(), currentKept);
     IterationRecord record = record(trained, settings.epochsPerIteration(), timing, wSeconds, sweeps, pitChange,
-        meanChange, currentMasks, offset, maskedAccuracy, wStep.heldOutAccuracy(null), tripped);
+        meanChange, currentMasks, currentKept, offset, maskedAccuracy, wStep.heldOutAccuracy(null), tripped);
     if (tripped) {
       // DESIGN 2, accuracy guard: back to the last size that passed, on the same evidence
       sStep();
@@ -295,6 +295,7 @@ public final class TurboVbi {
         layer.moduleA.sStep(layer.pi, layer.llrA, layer.pit);
       }
       currentMasks = layers.stream().map(l -> mask(l.pit)).toArray(boolean[][]::new);
+      currentKept = maskCost.afterRemoval(currentMasks);
       return 0;
     }
     CompressionController.Offset offset = controller.solve(
@@ -306,6 +307,7 @@ public final class TurboVbi {
       layer.moduleA.sStep(layer.pi, layer.llrA, offset.beta() * scale[k], layer.pit);
     }
     currentMasks = offset.masks();
+    currentKept = offset.kept();
     return offset.beta();
   }
 
@@ -348,17 +350,16 @@ public final class TurboVbi {
   }
 
   private IterationRecord record(WStep.Result trained, int epochs, Timing timing, double wSeconds, int[] sweeps,
-                                 double pitChange, double meanChange, boolean[][] masks, double offset,
-                                 double maskedAccuracy, double denseAccuracy, boolean tripped) {
+                                 double pitChange, double meanChange, boolean[][] masks, MaskCost.Kept kept,
+                                 double offset, double maskedAccuracy, double denseAccuracy, boolean tripped) {
     int[] sizes = wStep.layerSizes();
     double[] share = new double[layers.size()];
     long active = 0;
     for (int k = 0; k < sizes.length; k++) {
-      int kept = Masks.kept(masks[k]);
-      share[k] = (double) kept / sizes[k];
-      active += kept;
+      int layerKept = Masks.kept(masks[k]);
+      share[k] = (double) layerKept / sizes[k];
+      active += layerKept;
     }
-    MaskCost.Kept kept = maskCost.afterRemoval(masks);
     return new IterationRecord(iteration, epochs, trained.meanLoss(), trained.kl(), maskedAccuracy, denseAccuracy,
         share, ratio(allWeights, active), ratio(allWeights, kept.weights()), kept.flops(), offset, tripped,
         pitChange, meanChange, sweeps, timing.moduleA, timing.moduleB, wSeconds, trained.rounds(),
