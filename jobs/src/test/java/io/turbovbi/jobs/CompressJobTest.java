@@ -89,6 +89,21 @@ class CompressJobTest {
     }
   }
 
+  @Test
+  void magnitudePruningFollowsTheSameScheduleToTheSameSizeAndEpochs() throws Exception {
+    Map<String, String> settings = run("magnitude", "local[2]", 2);
+    settings.put("method", "magnitude");
+    TestRuns.Outcome outcome = TestRuns.compress(settings);
+    assertEquals(0, outcome.status(), outcome.out());
+    List<String> history = Files.readAllLines(temp.resolve("magnitude/result/history.csv"));
+    assertEquals(5, history.size(), "header, dense training and the 3 iterations of the schedule");
+    double finalCompression = Double.parseDouble(history.get(4).split(",")[7]);
+    assertEquals(4.0, finalCompression, 0.02 * 4.0, "gradual magnitude pruning meets the same target");
+    String metrics = Files.readString(temp.resolve("magnitude/result/metrics.json"));
+    assertTrue(metrics.contains("\"epochs\": {\"warm_up\": 1, \"iterations\": 3, \"fine_tuning\": 5, \"total\": 9}"),
+        metrics);
+  }
+
   /** The bp_sweeps_1 and bp_sweeps_2 columns of a history row of the two-layer test network. */
   private static List<String> beliefPropagationSweeps(String row) {
     List<String> cells = List.of(row.split(","));
