@@ -84,7 +84,9 @@ final class ResultFiles {
     summary.put("method", result.method().name().toLowerCase(Locale.ROOT));
     summary.put("network", network.describe());
     summary.put("compressed network", result.fineTuned().network().describe());
-    summary.put("weights kept", String.format(Locale.ROOT, "%,d of %,d (%.1fx)", nonZeros, weights,
+    long kept = structure.compressedNonZeros();
+    summary.put("weights kept", String.format(Locale.ROOT, "%,d of %,d after unit removal (%.1fx); the mask kept %,d "
+        + "(%.1fx)", kept, weights, (double) weights / Math.max(1, kept), nonZeros,
         (double) weights / Math.max(1, nonZeros)));
     summary.put("FLOPs per sample", String.format(Locale.ROOT, "%,d dense, %,d compressed (%.1fx fewer)",
         denseFlops, compressedFlops, (double) denseFlops / Math.max(1, compressedFlops)));
