@@ -58,12 +58,15 @@ final class TurboJob {
       }
       long kept = Masks.kept(result.masks());
       double compression = (double) network.weightCount() / Math.max(1, kept);
+      double afterRemoval = result.history().get(result.history().size() - 1).prunedCompression();
       if (json) {
         out.println(new JsonLine().put("event", "result").put("weights", network.weightCount()).put("kept", kept)
-            .put("compression", compression).put("test_accuracy_masked", testAccuracy));
+            .put("compression", compression).put("compression_after_removal", afterRemoval)
+            .put("test_accuracy_masked", testAccuracy));
       } else {
-        out.printf(Locale.ROOT, "final mask: %,d of %,d weights kept (%.1fx); test accuracy of the masked network "
-            + "(no fine-tuning) %.4f%n", kept, network.weightCount(), compression, testAccuracy);
+        out.printf(Locale.ROOT, "final mask: %,d of %,d weights kept (%.1fx; %.1fx after unit removal); test "
+            + "accuracy of the masked network (no fine-tuning) %.4f%n", kept, network.weightCount(), compression,
+            afterRemoval, testAccuracy);
       }
       return result;
     }
