@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the results tables of docs/results.md and docs/results.json from finished runs (stdlib only).
 
-Usage: python3 jobs/bench/results_table.py [--json docs/results.json] runs/NAME ...
+Usage: python3 jobs/bench/results_table.py [--json docs/results.json] [--into docs/results.md] runs/NAME ...
+--into replaces what stands between <!-- results:start --> and <!-- results:end --> in that file.
 A NAME ending in -dense is a dense baseline (runs/NAME.jsonl, the `train --json` output); any other is a compress
 run (runs/NAME/result/metrics.json). Runs are grouped by network and training-set size; each group's table gives
 the loss of every method against that group's dense baseline.
@@ -86,18 +87,23 @@ def table(rows):
 
 
 def main(argv):
-    json_out = None
-    if argv[:1] == ["--json"]:
-        json_out, argv = argv[1], argv[2:]
+    options = {}
+    while argv[:1] in (["--json"], ["--into"]):
+        options[argv[0]], argv = argv[1], argv[2:]
     rows = [dense_baseline(p) if Path(p).name.endswith("-dense") else compress_run(p) for p in argv]
     groups = {}
     for r in rows:
         groups.setdefault((r["network"], r["train_size"]), []).append(r)
-    for (network, size), group in groups.items():
-        print(f"\n{network}, {size:,} training images\n")
-        print(table(group))
-    if json_out:
-        Path(json_out).write_text(json.dumps(rows, indent=1) + "\n")
+    text = "".join(f"\n{network}, {size:,} training images:\n\n{table(group)}\n"
+                   for (network, size), group in groups.items())
+    print(text)
+    if "--json" in options:
+        Path(options["--json"]).write_text(json.dumps(rows, indent=1) + "\n")
+    if "--into" in options:
+        page = Path(options["--into"]).read_text()
+        start = page.index("<!-- results:start -->\n") + len("<!-- results:start -->\n")
+        end = page.index("<!-- results:end -->")
+        Path(options["--into"]).write_text(page[:start] + text.lstrip("\n") + "\n" + page[end:])
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import io.turbovbi.turbo.MaskCost;
 import io.turbovbi.turbo.Masks;
 import io.turbovbi.turbo.TurboSettings;
 import io.turbovbi.turbo.TurboVbi;
+import io.turbovbi.turbo.WarmUpPatience;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -207,8 +208,20 @@ public final class CompressionPipeline {
           network.weightShapes().stream().mapToInt(WeightShape::count).toArray());
       List<IterationRecord> history = new ArrayList<>();
       long start = System.nanoTime();
-      int warmUpEpochs = settings.turbo().warmUpEpochs();
-      SparkTrainer.Outcome warm = trainer.train(warmUpEpochs, new PlainUpdate());
+      TurboSettings turbo = settings.turbo();
+      SparkTrainer.Outcome warm;
+      int warmUpEpochs = turbo.warmUpEpochs();
+      if (turbo.warmUpPatience() == 0) {
+        warm = trainer.train(warmUpEpochs, new PlainUpdate());
+      } else {
+        WarmUpPatience patience = new WarmUpPatience(warmUpEpochs, turbo.warmUpPatience());
+        warm = new SparkTrainer.Outcome(Double.NaN, 0, 0, 0);
+        while (patience.another()) {
+          warm = warm.then(trainer.train(1, new PlainUpdate()));
+          patience.record(trainer.accuracy(trainer.parameters(), validation));
+        }
+        warmUpEpochs = patience.epochs();
+      }
       float[] dense = trainer.parameters().clone();
       history.add(magnitudeRecord(0, warmUpEpochs, warm, trainer.accuracy(dense, validation), null,
           controller.whole(), 0, start, network));

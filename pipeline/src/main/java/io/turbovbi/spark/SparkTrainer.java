@@ -60,7 +60,12 @@ public final class SparkTrainer implements AutoCloseable {
   }
 
   /** What a call of {@link #train} did. */
-  public record Outcome(double meanLoss, int rounds, long bytesMoved, double seconds) {}
+  public record Outcome(double meanLoss, int rounds, long bytesMoved, double seconds) {
+    /** This training followed by {@code next}: the later loss; rounds, bytes and time added up. */
+    public Outcome then(Outcome next) {
+      return new Outcome(next.meanLoss, rounds + next.rounds, bytesMoved + next.bytesMoved, seconds + next.seconds);
+    }
+  }
 
   private final JavaSparkContext spark;
   private final NetworkRecipe recipe;

@@ -219,19 +219,13 @@ public final class TurboVbi {
       epochs = settings.warmUpEpochs();
       accuracy = wStep.heldOutAccuracy(null);
     } else {
-      double best = Double.NEGATIVE_INFINITY;
-      int sinceBest = 0;
-      while (epochs < settings.warmUpEpochs() && sinceBest < settings.warmUpPatience()) {
+      WarmUpPatience patience = new WarmUpPatience(settings.warmUpEpochs(), settings.warmUpPatience());
+      while (patience.another()) {
         trained = trained.then(wStep.run(precisions(), 1));
-        epochs++;
         accuracy = wStep.heldOutAccuracy(null);
-        if (accuracy > best) {
-          best = accuracy;
-          sinceBest = 0;
-        } else {
-          sinceBest++;
-        }
+        patience.record(accuracy);
       }
+      epochs = patience.epochs();
     }
     double wSeconds = (System.nanoTime() - start) / 1e9;
     Timing timing = new Timing();
