@@ -8,18 +8,18 @@ import io.turbovbi.nn.Blas;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.OptimizerSettings;
 import io.turbovbi.spark.Checkpoint;
+import io.turbovbi.spark.CheckpointFormat;
 import io.turbovbi.spark.CompressionPipeline;
 import io.turbovbi.spark.ShardedData;
 import io.turbovbi.spark.SparkTrainer;
 import io.turbovbi.turbo.IterationRecord;
 import io.turbovbi.turbo.Masks;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.IntConsumer;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -36,6 +36,7 @@ final class CompressJob {
   private final boolean overwrite;
   private final boolean resume;
   private final IntConsumer afterCheckpoint;
+  private SparkSession session;
 
   CompressJob(Config config, PrintStream out, boolean json, boolean overwrite, boolean resume) {
     this(config, out, json, overwrite, resume, iteration -> { });
@@ -54,25 +55,33 @@ final class CompressJob {
 
   /** Runs the job and returns where the result went; the Spark session is stopped at the end. */
   String run() {
-    SparkSession session = SparkSetup.session(config, "turbovbi compress");
-    try {
-      return run(session);
+    if (overwrite && resume) {
+      throw new ConfigException("--overwrite and --resume exclude each other: --resume continues the run in the "
+          + "output location, --overwrite replaces it");
+    }
+    RunOutput output = new RunOutput(config.required(ConfigKeys.OUTPUT), SparkSetup.hadoopConfiguration(config));
+    try (OutputLock lock = output.lock(message -> say(message, new JsonLine().put("event", "lock")
+        .put("message", message)))) {
+      return run(output);
     } finally {
-      session.stop();
+      if (session != null) {
+        session.stop();
+      }
     }
   }
 
-  private String run(SparkSession session) {
-    long start = System.nanoTime();
-    JavaSparkContext spark = JavaSparkContext.fromSparkContext(session.sparkContext());
-    RunOutput output = new RunOutput(config.required(ConfigKeys.OUTPUT), spark.hadoopConfiguration());
-    if (resume && output.hasResult()) {
-      say("the run in " + output.location() + " is already complete", new JsonLine().put("event", "complete")
-          .put("output", output.location()));
-      return output.location();
+  /** The Spark session, started on first use: bad input and a busy output are refused before Spark starts. */
+  private SparkSession session() {
+    if (session == null) {
+      session = SparkSetup.session(config, "turbovbi compress");
     }
+    return session;
+  }
+
+  private String run(RunOutput output) {
+    long start = System.nanoTime();
     // Everything the run reads is checked before the output location is touched: bad input leaves no output.
-    DataSets data = new DataSets(config, spark.hadoopConfiguration(), () -> session);
+    DataSets data = new DataSets(config, SparkSetup.hadoopConfiguration(config), this::session);
     ValidationSplit split = data.trainAndValidation();
     LabeledSamples test = config.flag(ConfigKeys.DATA_TEST_EVALUATE) ? data.test() : null;
     ImageShape shape = split.train().shape();
@@ -84,9 +93,23 @@ final class CompressJob {
         config.required(ConfigKeys.METHOD).toUpperCase(Locale.ROOT));
     Network network = Models.network(config, shape.channels(), shape.height(), shape.width(),
         split.train().numClasses(), false);
+    Models.requireDriverMemoryFor(network);
     CompressionPipeline.Settings settings = settings(method, shape, split.train().numClasses(), network);
     output.prepare(overwrite, resume);
+    Optional<CheckpointFormat.Saved> saved = resume ? output.newestUsableCheckpoint(warning -> say("warning: "
+        + warning, new JsonLine().put("event", "warning").put("message", warning))) : Optional.empty();
+    if (resume && output.hasResult() && (saved.isEmpty() || output.resultRun().equals(Optional.of(saved.get()
+        .run())))) {
+      say("the run in " + output.location() + " is already complete", new JsonLine().put("event", "complete")
+          .put("output", output.location()));
+      return output.location();
+    }
+    JavaSparkContext spark = JavaSparkContext.fromSparkContext(session().sparkContext());
     int partitions = SparkSetup.partitions(config, spark);
+    Map<String, String> runSettings = RunSettings.of(config, split.train().size() + split.validation().size(),
+        split.validation().size(), partitions);
+    saved.ifPresent(s -> RunSettings.requireSame(s.settings(), runSettings, output.location() + "/checkpoints"));
+    String run = saved.map(CheckpointFormat.Saved::run).orElse(UUID.randomUUID().toString());
     say(String.format(Locale.ROOT, "compress (%s): %s, %,d weights; Spark %s (%s), %d partitions, %s mode, batch "
             + "%d; BLAS %s; train %d, validation %d; output %s", method.name().toLowerCase(Locale.ROOT),
             network.describe(), network.weightCount(), spark.version(), spark.master(), partitions,
@@ -101,7 +124,8 @@ final class CompressJob {
             .put("output", output.location()));
 
     CompressionPipeline.Result result = new CompressionPipeline(settings).run(spark,
-        ShardedData.of(spark, split.train(), partitions), split.validation(), listener(output));
+        ShardedData.of(spark, split.train(), partitions), split.validation(),
+        listener(output, saved.map(CheckpointFormat.Saved::checkpoint), run, runSettings));
     int threads = settings.driverThreads();
     Map<String, Double> testAccuracy = new LinkedHashMap<>();
     int testSize = 0;
@@ -120,8 +144,8 @@ final class CompressJob {
         .put("data", new JsonLine().put("format", config.text(ConfigKeys.DATA_FORMAT))
             .put("train", split.train().size()).put("validation", split.validation().size())
             .put("test", testSize))
-        .put("seed", settings.seed()).put("config", new TreeMap<>(config.explicitValues()));
-    new ResultFiles(config).write(output, session, result, structure, metrics, testAccuracy, network);
+        .put("seed", settings.seed()).put("run", run).put("config", Secrets.redacted(config.explicitValues()));
+    new ResultFiles(config).write(output, session(), result, structure, metrics, testAccuracy, network);
     long kept = Masks.kept(result.masks());
     double compression = (double) network.weightCount() / Math.max(1, kept);
     say(String.format(Locale.ROOT, "result: %,d of %,d weights kept (%.1fx), %s; validation accuracy: %s; test "
@@ -153,7 +177,8 @@ final class CompressJob {
         config.longValue(ConfigKeys.SEED), Models.threads(config));
   }
 
-  private CompressionPipeline.Listener listener(RunOutput output) {
+  private CompressionPipeline.Listener listener(RunOutput output, Optional<Checkpoint> saved, String run,
+                                               Map<String, String> runSettings) {
     HistoryPrinter history = new HistoryPrinter(out, json);
     return new CompressionPipeline.Listener() {
       @Override
@@ -178,20 +203,13 @@ final class CompressJob {
 
       @Override
       public Optional<Checkpoint> resumeFrom() {
-        if (!resume) {
-          return Optional.empty();
-        }
-        Optional<InputStream> saved = output.latestCheckpoint();
-        try {
-          return saved.map(in -> Checkpoint.readFrom(in, output.location() + "/checkpoints"));
-        } catch (IllegalArgumentException e) {
-          throw new ConfigException(e.getMessage());
-        }
+        return saved;
       }
 
       @Override
       public void checkpoint(Checkpoint checkpoint) {
-        output.writeCheckpoint(checkpoint.loop().iteration(), checkpoint::writeTo);
+        output.writeCheckpoint(checkpoint.loop().iteration(), out -> CheckpointFormat.write(
+            new CheckpointFormat.Saved(checkpoint, run, runSettings), out));
         afterCheckpoint.accept(checkpoint.loop().iteration());
       }
     };
