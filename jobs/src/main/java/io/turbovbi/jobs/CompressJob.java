@@ -5,6 +5,7 @@ import io.turbovbi.data.ImageShape;
 import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.data.ValidationSplit;
 import io.turbovbi.nn.Blas;
+import io.turbovbi.nn.DivergenceException;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.OptimizerSettings;
 import io.turbovbi.spark.Checkpoint;
@@ -30,6 +31,12 @@ import org.apache.spark.sql.SparkSession;
  * history, masks, variational state) to a local path or hdfs://, with a checkpoint after every outer iteration.
  */
 final class CompressJob {
+  /**
+   * Test-only system property: an outer iteration (0: the warm-up) whose w-step reports a divergence, so that
+   * fault tests can make a run diverge after some of its checkpoints are written.
+   */
+  static final String DIVERGE_IN_ITERATION = "turbovbi.test.divergeInIteration";
+
   private final Config config;
   private final PrintStream out;
   private final boolean json;
@@ -186,8 +193,15 @@ final class CompressJob {
         say(name, new JsonLine().put("event", "phase").put("phase", name));
       }
 
+      /** The iteration of the newest checkpoint this run wrote or resumed from (-1: none yet). */
+      private int checkpointed = saved.map(s -> s.loop().iteration()).orElse(-1);
+
       @Override
       public void epoch(SparkTrainer.EpochReport report) {
+        if (Integer.getInteger(DIVERGE_IN_ITERATION, -1) == checkpointed + 1) {
+          throw new DivergenceException("epoch " + (report.epoch() + 1) + " diverged: the loss is NaN (injected by "
+              + "the test-only setting " + DIVERGE_IN_ITERATION + ")");
+        }
         say(String.format(Locale.ROOT, "  epoch %d  loss %.4f  %d rounds, %.1f ms/round  %.1f s  %,.0f samples/s",
                 report.epoch() + 1, report.meanLoss(), report.rounds(), 1000 * report.secondsPerRound(),
                 report.seconds(), report.samples() / report.seconds()),
@@ -210,6 +224,7 @@ final class CompressJob {
       public void checkpoint(Checkpoint checkpoint) {
         output.writeCheckpoint(checkpoint.loop().iteration(), out -> CheckpointFormat.write(
             new CheckpointFormat.Saved(checkpoint, run, runSettings), out));
+        checkpointed = checkpoint.loop().iteration();
         afterCheckpoint.accept(checkpoint.loop().iteration());
       }
     };
