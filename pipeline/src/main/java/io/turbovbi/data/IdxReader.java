@@ -148,13 +148,17 @@ public final class IdxReader {
     int cols = imageDims[2];
     long perImage = (long) rows * cols; // < 2^62, and so is count * perImage once perImage < 2^31
     long values = perImage > MAX_ARRAY ? Long.MAX_VALUE : count * perImage;
-    if (values > maxPixels) {
+    if (values > MAX_ARRAY) {
       throw InvalidDataException.in(imagesName, "header promises " + count + " images of " + rows + "x" + cols
-          + (maxPixels == MAX_ARRAY ? ", more pixels than one array can hold (" + MAX_ARRAY + ")"
-          : ", more pixels than the memory available takes (" + maxPixels + "): give the JVM more memory"));
+          + ", more pixels than one array can hold (" + MAX_ARRAY + ")");
     }
     imageStream.requireStoredBytes(values, () -> "header promises " + count + " images of " + rows + "x" + cols
         + " = " + values + " pixel bytes");
+    if (values > maxPixels) {
+      throw InvalidDataException.in(imagesName, "header promises " + count + " images of " + rows + "x" + cols
+          + " (" + values + " pixels), more than the memory available takes (" + maxPixels + "): give the JVM "
+          + "more memory");
+    }
     labelStream.requireStoredBytes(count, () -> "header promises " + count + " labels");
     ImageShape shape = new ImageShape(1, rows, cols);
     if (expectedShape != null && !expectedShape.equals(shape)) {
@@ -206,7 +210,7 @@ public final class IdxReader {
 
     /** Refuses, before they are allocated, data bytes that a raw file of known length cannot hold. */
     void requireStoredBytes(long bytes, Supplier<String> promise) {
-      if (!gzip && storedLength != UNKNOWN_LENGTH && position + bytes > storedLength) {
+      if (!gzip && storedLength != UNKNOWN_LENGTH && bytes > storedLength - position) {
         throw InvalidDataException.in(name, "truncated: " + promise.get() + ", file holds "
             + (storedLength - position));
       }
