@@ -69,7 +69,7 @@ final class CompressJob {
     RunOutput output = new RunOutput(config.required(ConfigKeys.OUTPUT), SparkSetup.hadoopConfiguration(config));
     try (OutputLock lock = output.lock(message -> say(message, new JsonLine().put("event", "lock")
         .put("message", message)))) {
-      return run(output);
+      return run(output, lock);
     } finally {
       if (session != null) {
         session.stop();
@@ -85,7 +85,7 @@ final class CompressJob {
     return session;
   }
 
-  private String run(RunOutput output) {
+  private String run(RunOutput output, OutputLock lock) {
     long start = System.nanoTime();
     // Everything the run reads is checked before the output location is touched: bad input leaves no output.
     DataSets data = new DataSets(config, SparkSetup.hadoopConfiguration(config), this::session);
@@ -112,6 +112,7 @@ final class CompressJob {
       return output.location();
     }
     JavaSparkContext spark = JavaSparkContext.fromSparkContext(session().sparkContext());
+    lock.recordApplication(spark.sc().applicationId());
     int partitions = SparkSetup.partitions(config, spark);
     Map<String, String> runSettings = RunSettings.of(config, split.train().size() + split.validation().size(),
         split.validation().size(), partitions);

@@ -18,17 +18,19 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * One writer per output: the file {@code OUTPUT/.turbovbi-lock}, created atomically (create-new on the local file
- * system, create without overwrite on HDFS, whose NameNode decides), holding the application, host, process id and
- * start time of the job that writes the output. A lock left by a job on this host whose process is gone is removed;
+ * system, create without overwrite on HDFS, whose NameNode decides), holding the application (with Spark's
+ * application id once Spark runs), host, process id, user and start time of the job that writes the output. A lock left by a job on this host whose process is gone is removed;
  * any other is cleared by deleting the file (README, Outputs).
  */
 final class OutputLock implements AutoCloseable {
   static final String NAME = ".turbovbi-lock";
+  private static final String APPLICATION = "turbovbi compress";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final FileSystem fs;
   private final Path file;
   private final Path folderToRemoveIfEmpty;
+  private final Instant started = Instant.now();
 
   private OutputLock(FileSystem fs, Path file, Path folderToRemoveIfEmpty) {
     this.fs = fs;
@@ -63,10 +65,32 @@ final class OutputLock implements AutoCloseable {
     return new OutputLock(fs, file, created ? root : null);
   }
 
+  /** The lock file's content: who holds it. */
+  private static byte[] content(String application, Instant started) throws IOException {
+    return JSON.writeValueAsBytes(JSON.createObjectNode().put("application", application).put("host", host())
+        .put("pid", ProcessHandle.current().pid()).put("user", System.getProperty("user.name"))
+        .put("started", started.toString()));
+  }
+
+  /** Adds the Spark application id to the lock once Spark runs (the lock is taken before Spark starts). */
+  void recordApplication(String applicationId) {
+    try {
+      byte[] content = content(APPLICATION + ", Spark application " + applicationId, started);
+      if (fs instanceof LocalFileSystem local) {
+        Files.write(local.pathToFile(file).toPath(), content, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+            java.nio.file.StandardOpenOption.WRITE);
+      } else {
+        try (OutputStream out = fs.create(file, true)) {
+          out.write(content);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the lock " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   private static boolean tryCreate(FileSystem fs, Path file) throws IOException {
-    byte[] content = JSON.writeValueAsBytes(JSON.createObjectNode().put("application", "turbovbi compress")
-        .put("host", host()).put("pid", ProcessHandle.current().pid())
-        .put("user", System.getProperty("user.name")).put("started", Instant.now().toString()));
+    byte[] content = content(APPLICATION, Instant.now());
     if (fs instanceof LocalFileSystem local) {
       // Hadoop's local create checks for the file and then creates it: two jobs could both pass the check.
       try {

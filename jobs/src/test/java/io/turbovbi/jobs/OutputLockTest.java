@@ -65,8 +65,8 @@ class OutputLockTest {
     TestRuns.Outcome second = TestRuns.compress(settings, "--resume");
     double seconds = (System.nanoTime() - start) / 1e9;
     assertEquals(Launcher.EXIT_USAGE, second.status(), second.out());
-    assertTrue(second.out().contains("is in use by turbovbi compress (process " + holder.pid() + " on "),
-        second.out());
+    assertTrue(second.out().matches("(?s).*is in use by turbovbi compress, Spark application \\S+ \\(process "
+        + holder.pid() + " on .*"), second.out());
     assertTrue(second.out().contains("if that job is no longer running, delete the lock file"), second.out());
     assertTrue(seconds < 5, "refused after " + seconds + " s");
     assertTrue(holder.isAlive(), "the first job goes on:\n" + holder.output());
