@@ -124,6 +124,14 @@ class CheckpointSafetyTest {
     assertEquals(1, TestRuns.resumedAfter(resumed.out()), resumed.out());
     double difference = TestRuns.maxDifference(reference, TestRuns.params(run));
     assertTrue(difference < 1e-5, "the resumed run differs from the uninterrupted one by " + difference);
+    assertEquals(historyBeforeTimings(temp.resolve("reference"), 3), historyBeforeTimings(run, 3),
+        "the header, warm-up and iteration 1 rows come back from the checkpoint's JSON exactly");
+  }
+
+  /** The first {@code rows} rows of a run's history.csv, cut before the first timing column. */
+  private static List<String> historyBeforeTimings(Path run, int rows) throws IOException {
+    return Files.readAllLines(run.resolve("result/history.csv")).subList(0, rows).stream()
+        .map(row -> String.join(",", Arrays.asList(row.split(",")).subList(0, 7))).toList();
   }
 
   /** Built only by Java deserialization: its readObject sets the flag. */
