@@ -31,8 +31,9 @@ import org.apache.hadoop.conf.Configuration;
  */
 public final class LibSvmReader {
 
-  /** Initial capacity, in samples, of the growing arrays. */
+  /** Initial capacity, in samples and in feature values, of the growing arrays. */
   private static final int INITIAL_ROWS = 1024;
+  private static final long INITIAL_VALUES = 1 << 20;
   /** Largest Java array length that every JVM allocates. */
   private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
   /** Characters a line may take per feature ("index:value " with a long value) and for its label. */
@@ -277,7 +278,7 @@ public final class LibSvmReader {
 
     Builder(int dim) {
       this.dim = dim;
-      int initialRows = (int) Math.max(1, Math.min(INITIAL_ROWS, maxValues / dim));
+      int initialRows = (int) Math.max(1, Math.min(INITIAL_ROWS, Math.min(maxValues, INITIAL_VALUES) / dim));
       this.features = new float[Math.multiplyExact(initialRows, dim)];
       this.labels = new int[initialRows];
     }
