@@ -68,7 +68,8 @@ public final class DataSets {
           .withMaxPixels(maxValues()).read(config.required(path), config.required(labels));
       case "libsvm" -> LibSvmReader.of(shape(), classes()).withHadoopConfiguration(hadoop)
           .withMaxValues(maxValues()).read(config.required(path));
-      case "parquet" -> DataFrameSamples.of(shape(), classes()).readParquet(spark.get(), config.required(path));
+      case "parquet" -> DataFrameSamples.of(shape(), classes()).withMaxValues(maxValues())
+          .readParquet(spark.get(), config.required(path));
       default -> throw new IllegalStateException(format);
     };
   }
