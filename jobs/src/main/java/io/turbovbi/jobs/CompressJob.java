@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.IntConsumer;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
@@ -43,6 +44,8 @@ final class CompressJob {
   private final boolean overwrite;
   private final boolean resume;
   private final IntConsumer afterCheckpoint;
+  /** What reads the data and writes the output, before Spark starts (and whether or not it does). */
+  private final Configuration hadoop;
   private SparkSession session;
 
   CompressJob(Config config, PrintStream out, boolean json, boolean overwrite, boolean resume) {
@@ -58,6 +61,7 @@ final class CompressJob {
     this.overwrite = overwrite;
     this.resume = resume;
     this.afterCheckpoint = afterCheckpoint;
+    this.hadoop = SparkSetup.hadoopConfiguration(config);
   }
 
   /** Runs the job and returns where the result went; the Spark session is stopped at the end. */
@@ -66,7 +70,7 @@ final class CompressJob {
       throw new ConfigException("--overwrite and --resume exclude each other: --resume continues the run in the "
           + "output location, --overwrite replaces it");
     }
-    RunOutput output = new RunOutput(config.required(ConfigKeys.OUTPUT), SparkSetup.hadoopConfiguration(config));
+    RunOutput output = new RunOutput(config.required(ConfigKeys.OUTPUT), hadoop);
     try (OutputLock lock = output.lock(message -> say(message, new JsonLine().put("event", "lock")
         .put("message", message)))) {
       return run(output, lock);
@@ -88,7 +92,7 @@ final class CompressJob {
   private String run(RunOutput output, OutputLock lock) {
     long start = System.nanoTime();
     // Everything the run reads is checked before the output location is touched: bad input leaves no output.
-    DataSets data = new DataSets(config, SparkSetup.hadoopConfiguration(config), this::session);
+    DataSets data = new DataSets(config, hadoop, this::session);
     ValidationSplit split = data.trainAndValidation();
     LabeledSamples test = config.flag(ConfigKeys.DATA_TEST_EVALUATE) ? data.test() : null;
     ImageShape shape = split.train().shape();
