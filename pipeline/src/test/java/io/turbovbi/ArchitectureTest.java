@@ -63,6 +63,13 @@ class ArchitectureTest {
   }
 
   @Test
+  void nothingIsReadWithJavaDeserialization() {
+    noClasses().should().dependOnClassesThat().areAssignableTo(java.io.ObjectInputStream.class)
+        .because("a file that builds objects as it is read can run code; checkpoints and models are plain data")
+        .check(classes);
+  }
+
+  @Test
   void theLibraryHasNoMainMethods() {
     noMethods().should().haveName("main").because("entry points belong to the jobs module").check(classes);
   }

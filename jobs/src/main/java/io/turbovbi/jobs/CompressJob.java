@@ -6,10 +6,12 @@ import io.turbovbi.data.ImageShape;
 import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.data.ValidationSplit;
 import io.turbovbi.nn.Blas;
+import io.turbovbi.nn.DivergenceException;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.OptimizerSettings;
 import io.turbovbi.nn.WeightShape;
 import io.turbovbi.spark.Checkpoint;
+import io.turbovbi.spark.CheckpointFormat;
 import io.turbovbi.spark.CompressionPipeline;
 import io.turbovbi.spark.ShardedData;
 import io.turbovbi.spark.SparkTrainer;
@@ -17,14 +19,14 @@ import io.turbovbi.turbo.CompressionController;
 import io.turbovbi.turbo.IterationRecord;
 import io.turbovbi.turbo.Masks;
 import io.turbovbi.turbo.TurboSettings;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.IntConsumer;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
@@ -34,12 +36,21 @@ import org.apache.spark.sql.SparkSession;
  * history, masks, variational state) to a local path or hdfs://, with a checkpoint after every outer iteration.
  */
 final class CompressJob {
+  /**
+   * Test-only system property: an outer iteration (0: the warm-up) whose w-step reports a divergence, so that
+   * fault tests can make a run diverge after some of its checkpoints are written.
+   */
+  static final String DIVERGE_IN_ITERATION = "turbovbi.test.divergeInIteration";
+
   private final Config config;
   private final PrintStream out;
   private final boolean json;
   private final boolean overwrite;
   private final boolean resume;
   private final IntConsumer afterCheckpoint;
+  /** What reads the data and writes the output, before Spark starts (and whether or not it does). */
+  private final Configuration hadoop;
+  private SparkSession session;
 
   CompressJob(Config config, PrintStream out, boolean json, boolean overwrite, boolean resume) {
     this(config, out, json, overwrite, resume, iteration -> { });
@@ -54,29 +65,38 @@ final class CompressJob {
     this.overwrite = overwrite;
     this.resume = resume;
     this.afterCheckpoint = afterCheckpoint;
+    this.hadoop = SparkSetup.hadoopConfiguration(config);
   }
 
   /** Runs the job and returns where the result went; the Spark session is stopped at the end. */
   String run() {
-    SparkSession session = SparkSetup.session(config, "turbovbi compress");
-    try {
-      return run(session);
+    if (overwrite && resume) {
+      throw new ConfigException("--overwrite and --resume exclude each other: --resume continues the run in the "
+          + "output location, --overwrite replaces it");
+    }
+    RunOutput output = new RunOutput(config.required(ConfigKeys.OUTPUT), hadoop);
+    try (OutputLock lock = output.lock(message -> say(message, new JsonLine().put("event", "lock")
+        .put("message", message)))) {
+      return run(output, lock);
     } finally {
-      session.stop();
+      if (session != null) {
+        session.stop();
+      }
     }
   }
 
-  private String run(SparkSession session) {
-    long start = System.nanoTime();
-    JavaSparkContext spark = JavaSparkContext.fromSparkContext(session.sparkContext());
-    RunOutput output = new RunOutput(config.required(ConfigKeys.OUTPUT), spark.hadoopConfiguration());
-    if (resume && output.hasResult()) {
-      say("the run in " + output.location() + " is already complete", new JsonLine().put("event", "complete")
-          .put("output", output.location()));
-      return output.location();
+  /** The Spark session, started on first use: bad input and a busy output are refused before Spark starts. */
+  private SparkSession session() {
+    if (session == null) {
+      session = SparkSetup.session(config, "turbovbi compress");
     }
+    return session;
+  }
+
+  private String run(RunOutput output, OutputLock lock) {
+    long start = System.nanoTime();
     // Everything the run reads is checked before the output location is touched: bad input leaves no output.
-    DataSets data = new DataSets(config, spark.hadoopConfiguration(), () -> session);
+    DataSets data = new DataSets(config, hadoop, this::session);
     ValidationSplit split = data.trainAndValidation();
     LabeledSamples test = config.flag(ConfigKeys.DATA_TEST_EVALUATE) ? data.test() : null;
     ImageShape shape = split.train().shape();
@@ -88,9 +108,24 @@ final class CompressJob {
         config.required(ConfigKeys.METHOD).toUpperCase(Locale.ROOT));
     Network network = Models.network(config, shape.channels(), shape.height(), shape.width(),
         split.train().numClasses(), false);
+    Models.requireDriverMemoryFor(network);
     CompressionPipeline.Settings settings = settings(method, shape, split.train().numClasses(), network);
     output.prepare(overwrite, resume);
+    Optional<CheckpointFormat.Saved> saved = resume ? output.newestUsableCheckpoint(warning -> say("warning: "
+        + warning, new JsonLine().put("event", "warning").put("message", warning))) : Optional.empty();
+    if (resume && output.hasResult() && (saved.isEmpty() || output.resultRun().equals(Optional.of(saved.get()
+        .run())))) {
+      say("the run in " + output.location() + " is already complete", new JsonLine().put("event", "complete")
+          .put("output", output.location()));
+      return output.location();
+    }
+    JavaSparkContext spark = JavaSparkContext.fromSparkContext(session().sparkContext());
+    lock.recordApplication(spark.sc().applicationId());
     int partitions = SparkSetup.partitions(config, spark);
+    Map<String, String> runSettings = RunSettings.of(config, split.train().size() + split.validation().size(),
+        split.validation().size(), partitions);
+    saved.ifPresent(s -> RunSettings.requireSame(s.settings(), runSettings, output.location() + "/checkpoints"));
+    String run = saved.map(CheckpointFormat.Saved::run).orElse(UUID.randomUUID().toString());
     say(String.format(Locale.ROOT, "compress (%s): %s, %,d weights; Spark %s (%s), %d partitions, %s mode, batch "
             + "%d; BLAS %s; train %d, validation %d; output %s", method.name().toLowerCase(Locale.ROOT),
             network.describe(), network.weightCount(), spark.version(), spark.master(), partitions,
@@ -105,7 +140,8 @@ final class CompressJob {
             .put("output", output.location()));
 
     CompressionPipeline.Result result = new CompressionPipeline(settings).run(spark,
-        ShardedData.of(spark, split.train(), partitions), split.validation(), listener(output));
+        ShardedData.of(spark, split.train(), partitions), split.validation(),
+        listener(output, saved.map(CheckpointFormat.Saved::checkpoint), run, runSettings));
     int threads = settings.driverThreads();
     Map<String, Double> testAccuracy = new LinkedHashMap<>();
     int testSize = 0;
@@ -125,8 +161,8 @@ final class CompressJob {
         .put("data", new JsonLine().put("format", config.text(ConfigKeys.DATA_FORMAT))
             .put("train", split.train().size()).put("validation", split.validation().size())
             .put("test", testSize))
-        .put("seed", settings.seed()).put("config", new TreeMap<>(config.explicitValues()));
-    new ResultFiles(config).write(output, session, result, structure, metrics, testAccuracy, network);
+        .put("seed", settings.seed()).put("run", run).put("config", Secrets.redacted(config.explicitValues()));
+    new ResultFiles(config).write(output, session(), result, structure, metrics, testAccuracy, network);
     long kept = structure.compressedNonZeros();
     double compression = (double) network.weightCount() / Math.max(1, kept);
     say(String.format(Locale.ROOT, "result: %,d of %,d weights kept after unit removal (%.1fx; the mask kept %,d), "
@@ -175,7 +211,8 @@ final class CompressJob {
         config.longValue(ConfigKeys.SEED), Models.threads(config));
   }
 
-  private CompressionPipeline.Listener listener(RunOutput output) {
+  private CompressionPipeline.Listener listener(RunOutput output, Optional<Checkpoint> saved, String run,
+                                               Map<String, String> runSettings) {
     HistoryPrinter history = new HistoryPrinter(out, json);
     return new CompressionPipeline.Listener() {
       @Override
@@ -183,8 +220,15 @@ final class CompressJob {
         say(name, new JsonLine().put("event", "phase").put("phase", name));
       }
 
+      /** The iteration of the newest checkpoint this run wrote or resumed from (-1: none yet). */
+      private int checkpointed = saved.map(s -> s.loop().iteration()).orElse(-1);
+
       @Override
       public void epoch(SparkTrainer.EpochReport report) {
+        if (Integer.getInteger(DIVERGE_IN_ITERATION, -1) == checkpointed + 1) {
+          throw new DivergenceException("epoch " + (report.epoch() + 1) + " diverged: the loss is NaN (injected by "
+              + "the test-only setting " + DIVERGE_IN_ITERATION + ")");
+        }
         say(String.format(Locale.ROOT, "  epoch %d  loss %.4f  %d rounds, %.1f ms/round  %.1f s  %,.0f samples/s",
                 report.epoch() + 1, report.meanLoss(), report.rounds(), 1000 * report.secondsPerRound(),
                 report.seconds(), report.samples() / report.seconds()),
@@ -200,20 +244,14 @@ final class CompressJob {
 
       @Override
       public Optional<Checkpoint> resumeFrom() {
-        if (!resume) {
-          return Optional.empty();
-        }
-        Optional<InputStream> saved = output.latestCheckpoint();
-        try {
-          return saved.map(in -> Checkpoint.readFrom(in, output.location() + "/checkpoints"));
-        } catch (IllegalArgumentException e) {
-          throw new ConfigException(e.getMessage());
-        }
+        return saved;
       }
 
       @Override
       public void checkpoint(Checkpoint checkpoint) {
-        output.writeCheckpoint(checkpoint.loop().iteration(), checkpoint::writeTo);
+        output.writeCheckpoint(checkpoint.loop().iteration(), out -> CheckpointFormat.write(
+            new CheckpointFormat.Saved(checkpoint, run, runSettings), out));
+        checkpointed = checkpoint.loop().iteration();
         afterCheckpoint.accept(checkpoint.loop().iteration());
       }
     };

@@ -56,15 +56,25 @@ public final class DataSets {
     return read(ConfigKeys.DATA_TEST, ConfigKeys.DATA_TEST_LABELS, false);
   }
 
+  /**
+   * The most feature values a data set may hold: a quarter of the heap as floats, since the driver keeps the data
+   * set, its train/validation split and the packed shards at once. A header or file that promises more is refused
+   * before anything of its size is allocated; a larger heap (spark.driver.memory, -Xmx) raises the limit.
+   */
+  private static long maxValues() {
+    return Runtime.getRuntime().maxMemory() / 4 / Float.BYTES;
+  }
+
   private LabeledSamples read(ConfigKey path, ConfigKey labels, boolean training) {
     String format = config.text(ConfigKeys.DATA_FORMAT);
     return switch (format) {
       case "builtin" -> training ? BuiltInSample.train() : BuiltInSample.test();
       case "idx" -> IdxReader.forClasses(classes()).withExpectedShape(shape()).withHadoopConfiguration(hadoop)
-          .read(config.required(path), config.required(labels));
+          .withMaxPixels(maxValues()).read(config.required(path), config.required(labels));
       case "libsvm" -> LibSvmReader.of(shape(), classes()).withHadoopConfiguration(hadoop)
-          .read(config.required(path));
-      case "parquet" -> DataFrameSamples.of(shape(), classes()).readParquet(spark.get(), config.required(path));
+          .withMaxValues(maxValues()).read(config.required(path));
+      case "parquet" -> DataFrameSamples.of(shape(), classes()).withMaxValues(maxValues())
+          .readParquet(spark.get(), config.required(path));
       default -> throw new IllegalStateException(format);
     };
   }

@@ -138,14 +138,31 @@ public final class Launcher {
       }
       return 0;
     } catch (ConfigException | NumberFormatException e) {
-      System.err.println("error: " + e.getMessage());
+      System.err.println("error: " + oneLine(e));
       return EXIT_USAGE;
     } catch (IllegalArgumentException | DivergenceException e) {
       // Bad data or settings found while running (InvalidDataException among them), or a training that diverged:
       // the message says what and where.
       System.err.println("error: " + e.getMessage());
       return EXIT_FAILURE;
+    } catch (OutOfMemoryError e) {
+      System.err.println("error: out of memory (" + e.getMessage() + "): give the driver more memory "
+          + "(spark.driver.memory, or -Xmx) or use smaller data or a smaller network");
+      return EXIT_FAILURE;
+    } catch (Exception e) {
+      // I/O and Spark failures: one line for the user, not a stack trace.
+      System.err.println("error: " + oneLine(e));
+      return EXIT_FAILURE;
     }
+  }
+
+  /** The first line of an exception's message, or its type if it has none. */
+  static String oneLine(Throwable e) {
+    String message = e.getMessage();
+    if (message == null || message.isBlank()) {
+      return e.getClass().getSimpleName() + (e.getCause() == null ? "" : ": " + oneLine(e.getCause()));
+    }
+    return message.strip().lines().findFirst().orElse(message);
   }
 
   private static void bpBenchmark(int sweeps, boolean json) {

@@ -1,12 +1,15 @@
 package io.turbovbi.jobs;
 
 import io.turbovbi.spark.TurboKryoRegistrator;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /** The Spark session of a job: spark-submit's settings, then the configuration's, then this project's needs. */
 final class SparkSetup {
+  private static final String HADOOP_PREFIX = "spark.hadoop.";
+
   private SparkSetup() {}
 
   static SparkSession session(Config config, String appName) {
@@ -30,6 +33,20 @@ final class SparkSetup {
     SparkSession session = SparkSession.builder().config(conf).getOrCreate();
     session.sparkContext().setLogLevel("WARN");
     return session;
+  }
+
+  /**
+   * The Hadoop configuration a job reads its data and writes its output with before (and without) Spark: Hadoop's
+   * defaults plus the configuration's {@code spark.hadoop.*} settings, as Spark would pass them on.
+   */
+  static Configuration hadoopConfiguration(Config config) {
+    Configuration hadoop = new Configuration();
+    config.sparkSettings().forEach((key, value) -> {
+      if (key.startsWith(HADOOP_PREFIX)) {
+        hadoop.set(key.substring(HADOOP_PREFIX.length()), value);
+      }
+    });
+    return hadoop;
   }
 
   /** Partitions of the training data: {@code cluster.partitions}, or one per task slot of the cluster. */

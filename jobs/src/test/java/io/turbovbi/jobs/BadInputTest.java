@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.turbovbi.jobs.testkit.JobProcess;
+import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.apache.spark.ml.linalg.VectorUDT;
@@ -48,6 +52,7 @@ class BadInputTest {
     for (String part : messageParts) {
       assertTrue(error.contains(part), "'" + part + "' is not in: " + error + "\n" + outcome.out());
     }
+    assertFalse(outcome.out().contains("\tat "), "a stack trace reached the user: " + outcome.out());
     assertFalse(Files.exists(output), "output was written to " + output);
   }
 
@@ -171,6 +176,13 @@ class BadInputTest {
   }
 
   @Test
+  void anUnreachableFileSystemEndsInOneLineWithStatusOne() {
+    String images = "hdfs://127.0.0.1:1/data/train-images-idx3-ubyte";
+    assertRefused(Map.of("data.train", images, "spark.hadoop.ipc.client.connect.max.retries", "0"),
+        Launcher.EXIT_FAILURE, images, "Connection refused");
+  }
+
+  @Test
   void unknownKeyIsNamedWithTheClosestValidOne() {
     assertRefused(Map.of("mrf.row.p0l", "0.2"), Launcher.EXIT_USAGE, "unknown configuration key 'mrf.row.p0l'",
         "did you mean 'mrf.row.p01'?");
@@ -209,5 +221,132 @@ class BadInputTest {
     assertEquals(Launcher.EXIT_USAGE, outcome.status(), outcome.out());
     assertTrue(outcome.out().contains("error: cannot"), outcome.out());
     assertEquals("not a directory", Files.readString(file));
+  }
+
+  /** Seconds a 512 MB job JVM takes to start, set up Hadoop's file system and refuse a missing data file. */
+  private static double smallHeapBaseline = -1;
+
+  /**
+   * Runs the job in a JVM with a 512 MB heap (about the least Spark's local mode takes) on settings changed by
+   * {@code changes}: it must stop with status 1 or 2 and one error line naming {@code parts}, no stack trace and no
+   * output, taking less than 2 s more than a job that refuses a missing file (JVM start and Hadoop's set-up, 2-3 s
+   * on the shared 2-core test machine, are not the input's doing).
+   */
+  private static void assertRefusedInASmallHeap(String name, Map<String, String> changes, String... parts)
+      throws Exception {
+    if (smallHeapBaseline < 0) {
+      smallHeapBaseline = refuseInASmallHeap("baseline", Map.of("data.train", temp.resolve("missing").toString()))
+          .seconds();
+    }
+    Refusal refusal = refuseInASmallHeap(name, changes);
+    if (refusal.seconds() - smallHeapBaseline >= 2) {
+      // The work is the same every time; only the load of the shared machine varies: the better of two counts.
+      Refusal again = refuseInASmallHeap(name, changes);
+      refusal = again.seconds() < refusal.seconds() ? again : refusal;
+    }
+    int status = refusal.status();
+    String out = refusal.out();
+    double seconds = refusal.seconds();
+    assertTrue(status == Launcher.EXIT_FAILURE || status == Launcher.EXIT_USAGE, "status " + status + ": " + out);
+    List<String> errors = out.lines().filter(line -> line.startsWith("error: ")).toList();
+    assertEquals(1, errors.size(), out);
+    for (String part : parts) {
+      assertTrue(errors.get(0).contains(part), "'" + part + "' is not in: " + out);
+    }
+    assertFalse(out.contains("\tat ") || out.contains("Exception in thread") || out.contains("OutOfMemoryError"),
+        "a stack trace or an OutOfMemoryError reached the user: " + out);
+    assertTrue(seconds - smallHeapBaseline < 2, name + " was refused after " + seconds + " s, a missing file after "
+        + smallHeapBaseline + " s");
+    assertFalse(Files.exists(temp.resolve("small-heap-" + name)), "output was written");
+  }
+
+  private record Refusal(int status, String out, double seconds) {}
+
+  private static Refusal refuseInASmallHeap(String name, Map<String, String> changes) throws Exception {
+    Path output = temp.resolve("small-heap-" + name);
+    Map<String, String> settings = TestRuns.smallRun(good.toString(), output.toString());
+    settings.put("cluster.master", "local[1]");
+    settings.putAll(changes);
+    long start = System.nanoTime();
+    int status;
+    String out;
+    try (JobProcess job = JobProcess.start(TestRuns.args("compress", settings), Map.of(),
+        temp.resolve(name + ".log"), "512m")) {
+      status = job.waitFor(Duration.ofMinutes(1));
+      out = job.output();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf("%s: status %d after %.2f s: %s%n", name, status, seconds, out.strip());
+    return new Refusal(status, out, seconds);
+  }
+
+  /** An IDX images file (and its labels file) of 24 bytes whose headers promise 2.7 million 28x28 images. */
+  private static Path headersPromisingMillionsOfImages(String name, boolean gzip) throws Exception {
+    Path dir = temp.resolve(name);
+    Files.createDirectories(dir);
+    ByteArrayOutputStream images = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(gzip ? new GZIPOutputStream(images) : images)) {
+      out.writeInt(0x00000803);
+      out.writeInt(2_700_000);
+      out.writeInt(28);
+      out.writeInt(28);
+    }
+    Files.write(dir.resolve("train-images-idx3-ubyte"), images.toByteArray());
+    try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(dir.resolve("train-labels-idx1-ubyte")))) {
+      out.writeInt(0x00000801);
+      out.writeInt(2_700_000);
+    }
+    return dir;
+  }
+
+  /** A gzip file that expands to 1 GB of zero bytes. */
+  private static Path gzipOfOneGigabyteOfZeros() throws Exception {
+    Path file = temp.resolve("zeros.gz");
+    if (!Files.exists(file)) {
+      byte[] zeros = new byte[1 << 20];
+      try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file), 1 << 16)) {
+        for (int i = 0; i < 1024; i++) {
+          out.write(zeros);
+        }
+      }
+    }
+    return file;
+  }
+
+  @Test
+  void rawIdxHeaderPromisingMillionsOfImagesIsRefusedInASmallHeap() throws Exception {
+    assertRefusedInASmallHeap("idx-raw", trainFrom(headersPromisingMillionsOfImages("idx-raw", false)),
+        "train-images-idx3-ubyte", "header promises 2700000 images of 28x28", "file holds 0");
+  }
+
+  @Test
+  void gzipIdxHeaderPromisingMillionsOfImagesIsRefusedInASmallHeap() throws Exception {
+    assertRefusedInASmallHeap("idx-gzip", trainFrom(headersPromisingMillionsOfImages("idx-gzip", true)),
+        "train-images-idx3-ubyte", "header promises 2700000 images of 28x28", "more than the memory available");
+  }
+
+  @Test
+  void threeMillionFeaturesOnOneLibSvmLineAreRefusedInASmallHeap() throws Exception {
+    Path file = temp.resolve("wide.libsvm");
+    Files.writeString(file, "1 1:0.5 3000000:1\n");
+    assertRefusedInASmallHeap("libsvm-wide", Map.of("data.format", "libsvm", "data.train", file.toString(),
+        "data.shape", "1x1x3000000", "data.test.evaluate", "false"), "data.validation");
+  }
+
+  @Test
+  void gzipOfAGigabyteOfZerosIsRefusedInASmallHeap() throws Exception {
+    Path zeros = gzipOfOneGigabyteOfZeros();
+    assertRefusedInASmallHeap("zeros-idx", Map.of("data.train", zeros.toString()), "zeros.gz",
+        "bad magic number");
+    assertRefusedInASmallHeap("zeros-libsvm", Map.of("data.format", "libsvm", "data.train", zeros.toString(),
+        "data.test.evaluate", "false"), "zeros.gz, line 1: longer than");
+  }
+
+  @Test
+  void aDenseLayerOfThreeMillionUnitsIsRefusedInASmallHeap() throws Exception {
+    assertRefusedInASmallHeap("dense-overflow", Map.of("network", "dense(3000000)"), "network",
+        "dense(3000000) on 784 inputs needs 2352000000 values in one array");
+    assertRefusedInASmallHeap("dense-heap", Map.of("network", "dense(300000) relu dense(10)"), "network",
+        "more than its heap");
   }
 }

@@ -2,6 +2,7 @@ package io.turbovbi.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,8 +71,11 @@ class CompressJobTest {
     assertTrue(metrics.contains("\"tile_occupancy_8\": "), metrics);
     assertTrue(Files.isDirectory(temp.resolve("reference/checkpoints/iteration-0003")));
     try (var listing = Files.list(temp.resolve("reference/checkpoints"))) {
-      assertEquals(1, listing.count(), "only the newest checkpoint is kept");
+      assertEquals(List.of("iteration-0002", "iteration-0003"), listing.map(p -> p.getFileName().toString())
+          .filter(name -> !name.startsWith(".")).sorted().toList(), "the newest two checkpoints are kept");
     }
+    assertTrue(Files.exists(temp.resolve("reference/" + RunOutput.MARKER)), "the run folder carries the marker");
+    assertFalse(Files.exists(temp.resolve("reference/" + OutputLock.NAME)), "the lock is released at the end");
     assertTrue(outcome.out().contains("iter 3"), "progress per outer iteration");
     assertTrue(outcome.out().contains("rounds,"), "progress per epoch with its rounds");
     assertEquals(List.of("1", "1"), beliefPropagationSweeps(history.get(2)), "row chains: one pass per layer");
@@ -149,14 +153,39 @@ class CompressJobTest {
   }
 
   @Test
-  void aNonEmptyOutputIsNotOverwrittenWithoutOverwrite() throws Exception {
-    Path output = temp.resolve("occupied");
-    Files.createDirectories(output);
-    Files.writeString(output.resolve("precious.txt"), "keep me");
-    TestRuns.Outcome outcome = TestRuns.compress(run("occupied", "local[1]", 1));
+  void aRunFolderIsNotReplacedWithoutOverwrite() throws Exception {
+    reference();
+    TestRuns.Outcome outcome = TestRuns.compress(run("reference", "local[1]", 1));
     assertEquals(Launcher.EXIT_USAGE, outcome.status());
     assertTrue(outcome.out().contains("exists and is not empty: pass --overwrite"), outcome.out());
+    assertTrue(Files.isDirectory(temp.resolve("reference/result/model")));
+  }
+
+  @Test
+  void aForeignNonEmptyFolderIsRefusedEvenWithOverwriteAndKeepsItsFiles() throws Exception {
+    Path output = temp.resolve("occupied");
+    Files.createDirectories(output.resolve("data"));
+    Files.writeString(output.resolve("precious.txt"), "keep me");
+    Files.writeString(output.resolve("data/part-0"), "and me");
+    for (String[] flags : List.of(new String[0], new String[] {"--overwrite"}, new String[] {"--resume"})) {
+      TestRuns.Outcome outcome = TestRuns.compress(run("occupied", "local[1]", 1), flags);
+      assertEquals(Launcher.EXIT_USAGE, outcome.status(), outcome.out());
+      assertTrue(outcome.out().contains("error: output location file:" + output), outcome.out());
+      assertTrue(outcome.out().contains("holds no run of turbovbi"), outcome.out());
+    }
     assertEquals("keep me", Files.readString(output.resolve("precious.txt")));
+    assertEquals("and me", Files.readString(output.resolve("data/part-0")));
+    try (var listing = Files.list(output)) {
+      assertEquals(2, listing.count(), "nothing added: " + output);
+    }
+  }
+
+  @Test
+  void overwriteAndResumeTogetherAreRefused() {
+    TestRuns.Outcome outcome = TestRuns.compress(run("both", "local[1]", 1), "--overwrite", "--resume");
+    assertEquals(Launcher.EXIT_USAGE, outcome.status(), outcome.out());
+    assertTrue(outcome.out().contains("error: --overwrite and --resume exclude each other"), outcome.out());
+    assertFalse(Files.exists(temp.resolve("both")));
   }
 
   @Test

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
 
 /** Small compress runs for tests: IDX files cut from the built-in sample, a fast configuration, output readers. */
@@ -159,6 +161,22 @@ final class TestRuns {
   /** The bytes of the first layer's final mask a finished run in {@code output} wrote. */
   static byte[] firstMask(Path output) throws IOException {
     return Files.readAllBytes(output.resolve("result/mask/layer-1.npy"));
+  }
+
+  /** The synchronisation rounds a run's printed epochs add up to. */
+  static int rounds(String out) {
+    Matcher m = Pattern.compile("(?m)^  epoch \\d+ .* (\\d+) rounds,").matcher(out);
+    int rounds = 0;
+    while (m.find()) {
+      rounds += Integer.parseInt(m.group(1));
+    }
+    return rounds;
+  }
+
+  /** The iteration a run said it resumed after, or -1 if it did not resume. */
+  static int resumedAfter(String out) {
+    Matcher m = Pattern.compile("resuming after iteration (\\d+)").matcher(out);
+    return m.find() ? Integer.parseInt(m.group(1)) : -1;
   }
 
   static double maxDifference(float[] a, float[] b) {

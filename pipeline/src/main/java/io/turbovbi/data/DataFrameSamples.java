@@ -32,13 +32,17 @@ public final class DataFrameSamples {
   public static final String DEFAULT_FEATURES_COL = "features";
   /** Default name of the label column, as in Spark ML. */
   public static final String DEFAULT_LABEL_COL = "label";
+  /** Largest Java array length that every JVM allocates. */
+  private static final long NO_LIMIT = Integer.MAX_VALUE - 8;
 
   private final ImageShape shape;
   private final int numClasses;
   private final String featuresCol;
   private final String labelCol;
+  /** Most feature values to collect (rows x features); {@link #NO_LIMIT}: as many as one array holds. */
+  private final long maxValues;
 
-  private DataFrameSamples(ImageShape shape, int numClasses, String featuresCol, String labelCol) {
+  private DataFrameSamples(ImageShape shape, int numClasses, String featuresCol, String labelCol, long maxValues) {
     if (numClasses <= 0) {
       throw new IllegalArgumentException("number of classes must be positive, got " + numClasses);
     }
@@ -46,21 +50,33 @@ public final class DataFrameSamples {
     this.numClasses = numClasses;
     this.featuresCol = requireName(featuresCol, "features column");
     this.labelCol = requireName(labelCol, "label column");
+    this.maxValues = maxValues;
   }
 
   /** A converter for columns {@code features} and {@code label}, samples of {@code shape}, labels below numClasses. */
   public static DataFrameSamples of(ImageShape shape, int numClasses) {
-    return new DataFrameSamples(shape, numClasses, DEFAULT_FEATURES_COL, DEFAULT_LABEL_COL);
+    return new DataFrameSamples(shape, numClasses, DEFAULT_FEATURES_COL, DEFAULT_LABEL_COL, NO_LIMIT);
   }
 
   /** The same converter reading the features from column {@code name}. */
   public DataFrameSamples withFeaturesCol(String name) {
-    return new DataFrameSamples(shape, numClasses, name, labelCol);
+    return new DataFrameSamples(shape, numClasses, name, labelCol, maxValues);
   }
 
   /** The same converter reading the labels from column {@code name}. */
   public DataFrameSamples withLabelCol(String name) {
-    return new DataFrameSamples(shape, numClasses, featuresCol, name);
+    return new DataFrameSamples(shape, numClasses, featuresCol, name, maxValues);
+  }
+
+  /**
+   * The same converter, counting the rows first (one Spark job) and refusing to collect more than
+   * {@code maxValues} feature values to the driver.
+   */
+  public DataFrameSamples withMaxValues(long maxValues) {
+    if (maxValues <= 0) {
+      throw new IllegalArgumentException("the value limit must be positive, got " + maxValues);
+    }
+    return new DataFrameSamples(shape, numClasses, featuresCol, labelCol, Math.min(maxValues, NO_LIMIT));
   }
 
   /** Name of the features column. */
@@ -114,6 +130,13 @@ public final class DataFrameSamples {
    */
   public LabeledSamples collect(Dataset<Row> data, String source) {
     checkSchema(data.schema(), source);
+    if (maxValues < NO_LIMIT) {
+      long count = data.count();
+      if (count * shape.size() > maxValues) {
+        throw InvalidDataException.in(source, count + " rows of " + shape.size() + " features are more than the "
+            + "memory available takes (" + maxValues + " values): give the driver more memory");
+      }
+    }
     List<Row> rows = data.select(featuresCol, labelCol).collectAsList();
     if (rows.isEmpty()) {
       throw InvalidDataException.in(source, "the data set is empty (0 rows)");

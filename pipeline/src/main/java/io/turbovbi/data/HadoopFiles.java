@@ -41,6 +41,15 @@ final class HadoopFiles {
         throw new UncheckedIOException(displayName + ": cannot open: " + e.getMessage(), e);
       }
     }
+
+    /** The file's length in bytes (as stored: compressed if it is gzip). */
+    long length() {
+      try {
+        return fs.getFileStatus(path).getLen();
+      } catch (IOException e) {
+        throw new UncheckedIOException(displayName + ": cannot read its length: " + e.getMessage(), e);
+      }
+    }
   }
 
   /**

@@ -36,6 +36,8 @@ public final class IdxReader {
   private static final int TYPE_UNSIGNED_BYTE = 0x08;
   /** Largest Java array length that every JVM allocates. */
   private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+  /** Stored length of a stream whose length is not known. */
+  private static final long UNKNOWN_LENGTH = -1;
   /** Pixel byte value -> pixel in [0, 1]: value / 255. */
   private static final float[] PIXEL_SCALE = new float[256];
 
@@ -48,21 +50,23 @@ public final class IdxReader {
   private final int numClasses;
   private final ImageShape expectedShape;
   private final Configuration hadoopConf;
+  private final long maxPixels;
 
-  private IdxReader(int numClasses, ImageShape expectedShape, Configuration hadoopConf) {
+  private IdxReader(int numClasses, ImageShape expectedShape, Configuration hadoopConf, long maxPixels) {
     if (numClasses <= 0) {
       throw new IllegalArgumentException("number of classes must be positive, got " + numClasses);
     }
     this.numClasses = numClasses;
     this.expectedShape = expectedShape;
     this.hadoopConf = hadoopConf;
+    this.maxPixels = maxPixels;
   }
 
   /**
    * A reader that accepts any image size and labels in {@code [0, numClasses)}, with a default Hadoop configuration.
    */
   public static IdxReader forClasses(int numClasses) {
-    return new IdxReader(numClasses, null, null);
+    return new IdxReader(numClasses, null, null, MAX_ARRAY);
   }
 
   /**
@@ -70,7 +74,7 @@ public final class IdxReader {
    * shape must be 1 x rows x columns to match).
    */
   public IdxReader withExpectedShape(ImageShape shape) {
-    return new IdxReader(numClasses, Objects.requireNonNull(shape, "shape"), hadoopConf);
+    return new IdxReader(numClasses, Objects.requireNonNull(shape, "shape"), hadoopConf, maxPixels);
   }
 
   /**
@@ -78,7 +82,18 @@ public final class IdxReader {
    * which knows the cluster's HDFS), instead of a default one.
    */
   public IdxReader withHadoopConfiguration(Configuration conf) {
-    return new IdxReader(numClasses, expectedShape, Objects.requireNonNull(conf, "conf"));
+    return new IdxReader(numClasses, expectedShape, Objects.requireNonNull(conf, "conf"), maxPixels);
+  }
+
+  /**
+   * The same reader, refusing files whose header promises more than {@code maxPixels} pixels before anything of
+   * that size is allocated (a raw file is also checked against its length; a gzip file only against this limit).
+   */
+  public IdxReader withMaxPixels(long maxPixels) {
+    if (maxPixels <= 0) {
+      throw new IllegalArgumentException("the pixel limit must be positive, got " + maxPixels);
+    }
+    return new IdxReader(numClasses, expectedShape, hadoopConf, Math.min(maxPixels, MAX_ARRAY));
   }
 
   /**
@@ -92,8 +107,10 @@ public final class IdxReader {
     Configuration conf = hadoopConf != null ? hadoopConf : new Configuration();
     HadoopFiles.DataFile imagesFile = HadoopFiles.file(imagesPath, conf);
     HadoopFiles.DataFile labelsFile = HadoopFiles.file(labelsPath, conf);
-    try (InputStream images = imagesFile.open(); InputStream labels = labelsFile.open()) {
-      return read(images, imagesPath, labels, labelsPath);
+    try (InputStream images = imagesFile.open(); InputStream labels = labelsFile.open();
+        IdxStream imageStream = IdxStream.open(images, imagesPath, imagesFile.length());
+        IdxStream labelStream = IdxStream.open(labels, labelsPath, labelsFile.length())) {
+      return read(imageStream, labelStream);
     } catch (IOException e) {
       throw new UncheckedIOException(imagesPath + ", " + labelsPath + ": cannot close: " + e.getMessage(), e);
     }
@@ -109,8 +126,8 @@ public final class IdxReader {
    * @throws UncheckedIOException on an I/O failure that is not about the content
    */
   public LabeledSamples read(InputStream images, String imagesName, InputStream labels, String labelsName) {
-    try (IdxStream imageStream = IdxStream.open(images, imagesName);
-        IdxStream labelStream = IdxStream.open(labels, labelsName)) {
+    try (IdxStream imageStream = IdxStream.open(images, imagesName, UNKNOWN_LENGTH);
+        IdxStream labelStream = IdxStream.open(labels, labelsName, UNKNOWN_LENGTH)) {
       return read(imageStream, labelStream);
     }
   }
@@ -135,6 +152,14 @@ public final class IdxReader {
       throw InvalidDataException.in(imagesName, "header promises " + count + " images of " + rows + "x" + cols
           + ", more pixels than one array can hold (" + MAX_ARRAY + ")");
     }
+    imageStream.requireStoredBytes(values, () -> "header promises " + count + " images of " + rows + "x" + cols
+        + " = " + values + " pixel bytes");
+    if (values > maxPixels) {
+      throw InvalidDataException.in(imagesName, "header promises " + count + " images of " + rows + "x" + cols
+          + " (" + values + " pixels), more than the memory available takes (" + maxPixels + "): give the JVM "
+          + "more memory");
+    }
+    labelStream.requireStoredBytes(count, () -> "header promises " + count + " labels");
     ImageShape shape = new ImageShape(1, rows, cols);
     if (expectedShape != null && !expectedShape.equals(shape)) {
       throw InvalidDataException.in(imagesName,
@@ -157,18 +182,21 @@ public final class IdxReader {
     private final InputStream in;
     private final String name;
     private final boolean gzip;
+    /** Length of the file as stored, or UNKNOWN_LENGTH. */
+    private final long storedLength;
     private final byte[] buffer = new byte[HadoopFiles.BUFFER_BYTES];
     /** Decoded bytes consumed so far (after decompression). */
     private long position;
 
-    private IdxStream(InputStream in, String name, boolean gzip) {
+    private IdxStream(InputStream in, String name, boolean gzip, long storedLength) {
       this.in = in;
       this.name = name;
       this.gzip = gzip;
+      this.storedLength = storedLength;
     }
 
     /** Buffers {@code raw} and puts a gzip decoder on it if it starts with the gzip magic bytes. */
-    static IdxStream open(InputStream raw, String name) {
+    static IdxStream open(InputStream raw, String name, long storedLength) {
       Objects.requireNonNull(raw, "input stream of " + name);
       InputStream unclosable = new FilterInputStream(raw) {
         @Override
@@ -177,7 +205,15 @@ public final class IdxReader {
         }
       };
       InputStream decoded = HadoopFiles.decodeGzipIfPresent(unclosable, name);
-      return new IdxStream(decoded, name, HadoopFiles.isGzip(decoded));
+      return new IdxStream(decoded, name, HadoopFiles.isGzip(decoded), storedLength);
+    }
+
+    /** Refuses, before they are allocated, data bytes that a raw file of known length cannot hold. */
+    void requireStoredBytes(long bytes, Supplier<String> promise) {
+      if (!gzip && storedLength != UNKNOWN_LENGTH && bytes > storedLength - position) {
+        throw InvalidDataException.in(name, "truncated: " + promise.get() + ", file holds "
+            + (storedLength - position));
+      }
     }
 
     /**

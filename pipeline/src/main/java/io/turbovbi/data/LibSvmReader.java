@@ -3,9 +3,11 @@ package io.turbovbi.data;
 import java.io.BufferedReader;
 import java.io.EOFException;
 import java.io.FilterInputStream;
+import java.io.FilterReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -29,30 +31,50 @@ import org.apache.hadoop.conf.Configuration;
  */
 public final class LibSvmReader {
 
-  /** Initial capacity, in samples, of the growing arrays. */
+  /** Initial capacity, in samples and in feature values, of the growing arrays. */
   private static final int INITIAL_ROWS = 1024;
+  private static final long INITIAL_VALUES = 1 << 20;
+  /** Largest Java array length that every JVM allocates. */
+  private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+  /** Characters a line may take per feature ("index:value " with a long value) and for its label. */
+  private static final long CHARS_PER_FEATURE = 48;
+  private static final long CHARS_PER_LABEL = 64;
 
   private final ImageShape shape;
   private final int numClasses;
   private final Configuration hadoopConf;
+  private final long maxValues;
 
-  private LibSvmReader(ImageShape shape, int numClasses, Configuration hadoopConf) {
+  private LibSvmReader(ImageShape shape, int numClasses, Configuration hadoopConf, long maxValues) {
     if (numClasses <= 0) {
       throw new IllegalArgumentException("number of classes must be positive, got " + numClasses);
     }
     this.shape = Objects.requireNonNull(shape, "shape");
     this.numClasses = numClasses;
     this.hadoopConf = hadoopConf;
+    this.maxValues = maxValues;
   }
 
   /** A reader for samples of {@code shape.size()} features and labels in {@code [0, numClasses)}. */
   public static LibSvmReader of(ImageShape shape, int numClasses) {
-    return new LibSvmReader(shape, numClasses, null);
+    return new LibSvmReader(shape, numClasses, null, MAX_ARRAY);
   }
 
   /** The same reader, opening paths with this Hadoop configuration instead of a default one. */
   public LibSvmReader withHadoopConfiguration(Configuration conf) {
-    return new LibSvmReader(shape, numClasses, Objects.requireNonNull(conf, "conf"));
+    return new LibSvmReader(shape, numClasses, Objects.requireNonNull(conf, "conf"), maxValues);
+  }
+
+  /**
+   * The same reader, refusing data of more than {@code maxValues} feature values (samples x features) and lines
+   * longer than a sample of the shape can need, or than {@code maxValues} characters, before they are held in
+   * memory: a line without end (e.g. decompressed zeros) stops at the limit.
+   */
+  public LibSvmReader withMaxValues(long maxValues) {
+    if (maxValues <= 0) {
+      throw new IllegalArgumentException("the value limit must be positive, got " + maxValues);
+    }
+    return new LibSvmReader(shape, numClasses, hadoopConf, Math.min(maxValues, MAX_ARRAY));
   }
 
   /**
@@ -94,8 +116,10 @@ public final class LibSvmReader {
 
   private void parse(InputStream raw, String name, Builder builder) {
     int lineNumber = 0;
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-        HadoopFiles.decodeGzipIfPresent(raw, name), StandardCharsets.UTF_8), HadoopFiles.BUFFER_BYTES)) {
+    long maxLine = Math.min(maxValues, CHARS_PER_LABEL + CHARS_PER_FEATURE * shape.size());
+    try (BufferedReader reader = new BufferedReader(new LineLimit(new InputStreamReader(
+        HadoopFiles.decodeGzipIfPresent(raw, name), StandardCharsets.UTF_8), maxLine, name),
+        HadoopFiles.BUFFER_BYTES)) {
       String line;
       while (true) {
         try {
@@ -210,6 +234,41 @@ public final class LibSvmReader {
     return new InvalidDataException(name + ", line " + lineNumber + ": " + problem);
   }
 
+  /** Stops a reader at a line longer than a limit, before the line is held in memory. */
+  private static final class LineLimit extends FilterReader {
+    private final long maxLine;
+    private final String name;
+    private long lineLength;
+    private int lineNumber = 1;
+
+    LineLimit(Reader in, long maxLine, String name) {
+      super(in);
+      this.maxLine = maxLine;
+      this.name = name;
+    }
+
+    @Override
+    public int read() throws IOException {
+      char[] one = new char[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0];
+    }
+
+    @Override
+    public int read(char[] buffer, int offset, int length) throws IOException {
+      int got = super.read(buffer, offset, length);
+      for (int k = offset; k < offset + got; k++) {
+        if (buffer[k] == '\n') {
+          lineLength = 0;
+          lineNumber++;
+        } else if (++lineLength > maxLine) {
+          throw error(name, lineNumber, "longer than " + maxLine + " characters, more than a sample of "
+              + "this shape can need (or than the memory available allows)");
+        }
+      }
+      return got;
+    }
+  }
+
   /** Growing row-major feature and label arrays. */
   private final class Builder {
     private final int dim;
@@ -219,19 +278,21 @@ public final class LibSvmReader {
 
     Builder(int dim) {
       this.dim = dim;
-      this.features = new float[Math.multiplyExact(INITIAL_ROWS, dim)];
-      this.labels = new int[INITIAL_ROWS];
+      int initialRows = (int) Math.max(1, Math.min(INITIAL_ROWS, Math.min(maxValues, INITIAL_VALUES) / dim));
+      this.features = new float[Math.multiplyExact(initialRows, dim)];
+      this.labels = new int[initialRows];
     }
 
     /** Appends a zero row with this label; returns the feature array, whose row starts at {@link #rowOffset()}. */
     float[] startRow(int label) {
       if (rows == labels.length) {
         int capacity = Math.max(rows + 1, (int) Math.min(Integer.MAX_VALUE - 8L, rows + (rows >> 1)));
-        if ((long) capacity * dim > Integer.MAX_VALUE - 8L) {
-          capacity = (int) ((Integer.MAX_VALUE - 8L) / dim);
+        if ((long) capacity * dim > maxValues) {
+          capacity = (int) (maxValues / dim);
           if (capacity <= rows) {
-            throw new InvalidDataException("more than " + rows + " samples of " + dim
-                + " features: the data set does not fit in one array; read fewer files");
+            throw new InvalidDataException("more than " + rows + " samples of " + dim + " features: the data set "
+                + "exceeds this reader's limit of " + maxValues + " values (" + (maxValues == MAX_ARRAY
+                ? "one array's" : "set by the memory available") + "); read fewer files");
           }
         }
         labels = Arrays.copyOf(labels, capacity);

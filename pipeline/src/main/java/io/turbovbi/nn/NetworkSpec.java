@@ -39,6 +39,8 @@ public final class NetworkSpec {
       "lenet300", "dense(300) relu dense(100) relu dense(10)",
       "lenet5", "conv(20,5) relu maxpool(2) conv(50,5) relu maxpool(2) flatten dense(500) relu dense(10)");
 
+  /** Largest Java array length that every JVM allocates. */
+  private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
   private static final Pattern LAYER = Pattern.compile("([a-z0-9]+)(?:\\(([^)]*)\\))?");
   private static final Map<String, List<String>> ALLOWED_OPTIONS = Map.of(
       "dense", List.of(), "conv", List.of("stride", "pad"), "maxpool", List.of("stride"),
@@ -167,8 +169,14 @@ public final class NetworkSpec {
           if (!spatial) {
             throw new IllegalArgumentException("conv after flatten or dense in: " + text);
           }
-          ConvGeometry g = new ConvGeometry(c, h, w, positive(spec.arg(0), spec),
-              positive(spec.arg(1), spec), spec.option("stride", 1), spec.option("pad", 0));
+          int outChannels = positive(spec.arg(0), spec);
+          int kernel = positive(spec.arg(1), spec);
+          requireArraySize((long) c * kernel * kernel * outChannels, "conv(" + outChannels + "," + kernel + ") on "
+              + c + " channels");
+          requireArraySize((long) outChannels * h * w, "conv(" + outChannels + "," + kernel + ") on " + h + "x" + w
+              + " images");
+          ConvGeometry g = new ConvGeometry(c, h, w, outChannels, kernel, spec.option("stride", 1),
+              spec.option("pad", 0));
           built.add(factory.conv(g, init));
           c = g.outChannels();
           h = g.outHeight();
@@ -201,6 +209,7 @@ public final class NetworkSpec {
             spatial = false;
           }
           int units = positive(spec.arg(0), spec);
+          requireArraySize((long) features * units, "dense(" + units + ") on " + features + " inputs");
           built.add(factory.dense(features, units, init));
           features = units;
         }
@@ -215,6 +224,14 @@ public final class NetworkSpec {
           + classes + " classes: " + text);
     }
     return new Network(built, channels, height, width);
+  }
+
+  /** Refuses a layer whose weights or outputs would not fit in one Java array (int indices). */
+  private static void requireArraySize(long size, String layer) {
+    if (size > MAX_ARRAY) {
+      throw new IllegalArgumentException(layer + " needs " + size + " values in one array, at most " + MAX_ARRAY
+          + " fit");
+    }
   }
 
   private static int positive(int value, LayerSpec spec) {

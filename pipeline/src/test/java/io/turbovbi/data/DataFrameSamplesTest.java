@@ -94,6 +94,14 @@ class DataFrameSamplesTest {
   }
 
   @Test
+  void moreValuesThanTheLimitAreRefusedBeforeCollecting() {
+    InvalidDataException e = assertThrows(InvalidDataException.class,
+        () -> CONVERTER.withMaxValues(11).collect(mixed(), "mixed"));
+    assertContains(e.getMessage(), "mixed", "3 rows of 4 features are more than the memory available takes (11");
+    assertMixed(CONVERTER.withMaxValues(12).collect(mixed()));
+  }
+
+  @Test
   void parquetWrittenToDiskReadsBackByPathAndByFileUri() {
     Path out = dir.resolve("mixed.parquet");
     mixed().coalesce(1).write().parquet(out.toString());

@@ -27,7 +27,12 @@ public final class JobProcess implements AutoCloseable {
    * the driver.
    */
   public static JobProcess start(List<String> args, Map<String, String> systemProperties, Path log) {
-    List<String> options = new ArrayList<>(List.of("-Xmx2g"));
+    return start(args, systemProperties, log, "2g");
+  }
+
+  /** As {@link #start(List, Map, Path)}, with a driver heap of {@code heap} (-Xmx). */
+  public static JobProcess start(List<String> args, Map<String, String> systemProperties, Path log, String heap) {
+    List<String> options = new ArrayList<>(List.of("-Xmx" + heap));
     options.addAll(ChildJvm.sparkJvmOptions());
     systemProperties.forEach((key, value) -> options.add("-D" + key + "=" + value));
     Process process = ChildJvm.start(options, ChildJvm.testClasspath(), "io.turbovbi.jobs.Launcher", args,
@@ -38,6 +43,19 @@ public final class JobProcess implements AutoCloseable {
   /** Kills the job and everything it started at once (SIGKILL). */
   public void kill() {
     ChildJvm.killTree(process);
+  }
+
+  /** Waits for the job to end and returns its exit status. */
+  public int waitFor(java.time.Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      kill();
+      throw new IllegalStateException("the job did not end within " + timeout + ":\n" + output());
+    }
+    return process.exitValue();
+  }
+
+  public long pid() {
+    return process.pid();
   }
 
   public boolean isAlive() {
