@@ -26,7 +26,7 @@ class CheckpointFormatTest {
   private static CheckpointFormat.Saved sample() {
     double[][][] moduleA = {new double[0][], doubles(3, 5)};
     TurboVbi.State loop = new TurboVbi.State(3, doubles(6, 4), doubles(6, 4), doubles(6, 4), doubles(6, 4),
-        doubles(10, 7), moduleA, doubles(6, 4), null, List.of());
+        doubles(10, 7), moduleA, doubles(6, 4), null, new double[] {Double.NaN, 1234.5}, List.of());
     float[] params = new float[23];
     for (int i = 0; i < params.length; i++) {
       params[i] = (float) RANDOM.nextGaussian();
@@ -64,6 +64,7 @@ class CheckpointFormatTest {
     assertArrayEquals(a.loop().moduleA(), b.loop().moduleA());
     assertArrayEquals(a.loop().previousMeans(), b.loop().previousMeans());
     assertNull(b.loop().previousPit());
+    assertArrayEquals(a.loop().controller(), b.loop().controller(), "the controller's held and last passing cost");
     assertEquals(a.loop().history(), b.loop().history());
   }
 
