@@ -31,7 +31,7 @@ def main():
         for mode in args.modes.split(","):
             for threads in args.threads.split(","):
                 case = ["--models", model, "--modes", mode, "--threads", threads, "--seconds", args.seconds, "--json"]
-                ours = run(["java", "-jar", JAR, "benchmark"] + case, env)[0]
+                ours = run(["java", "--add-modules", "jdk.incubator.vector", "-jar", JAR, "benchmark"] + case, env)[0]
                 peer = run([TORCH_PYTHON, os.path.join(HERE, "pytorch_engine_bench.py")] + case, env)[0]
                 ratio = ours["samples_per_s"] / peer["samples_per_s"]
                 summary = {"model": model, "mode": mode, "threads": int(threads),

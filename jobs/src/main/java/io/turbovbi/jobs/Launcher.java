@@ -18,6 +18,7 @@ import org.apache.hadoop.conf.Configuration;
 public final class Launcher {
   static final int EXIT_FAILURE = 1;
   static final int EXIT_USAGE = 2;
+  private static final String VECTOR_MODULE = "jdk.incubator.vector";
 
   private static final String USAGE = """
       usage: java -jar jobs/target/turbovbi.jar <command> [--conf FILE] [key=value ...] [options]
@@ -179,8 +180,8 @@ public final class Launcher {
    * spark-submit, where Spark owns the JVM.
    */
   private static boolean needsSingleThreadedBlas() {
-    return System.getenv("OPENBLAS_NUM_THREADS") == null && System.getProperty("spark.master") == null
-        && System.getenv("TURBOVBI_NO_RELAUNCH") == null;
+    return (System.getenv("OPENBLAS_NUM_THREADS") == null || ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty())
+        && System.getProperty("spark.master") == null && System.getenv("TURBOVBI_NO_RELAUNCH") == null;
   }
 
   private static int relaunchWithSingleThreadedBlas(String[] args) {
@@ -193,6 +194,10 @@ public final class Launcher {
       command.add("-XX:+UseParallelGC");
     }
     command.addAll(jvmOptions);
+    if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+      // The engine's exp and noise kernels run on the Vector API when it is present (nn.Kernels).
+      command.add("--add-modules=" + VECTOR_MODULE);
+    }
     String launchedAs = System.getProperty("sun.java.command", "");
     String jar = launchedAs.split(" ")[0];
     if (jar.endsWith(".jar")) {
@@ -205,7 +210,7 @@ public final class Launcher {
     }
     command.addAll(Arrays.asList(args));
     ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
-    builder.environment().put("OPENBLAS_NUM_THREADS", "1");
+    builder.environment().putIfAbsent("OPENBLAS_NUM_THREADS", "1");
     try {
       return builder.start().waitFor();
     } catch (IOException e) {

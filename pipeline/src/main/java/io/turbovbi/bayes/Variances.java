@@ -1,5 +1,7 @@
 package io.turbovbi.bayes;
 
+import io.turbovbi.nn.Kernels;
+
 /** Elementwise steps of the local reparameterisation trick shared by the variational layers. */
 final class Variances {
   /** Below this standard deviation a pre-activation is treated as deterministic (no gradient to its variance). */
@@ -9,9 +11,7 @@ final class Variances {
 
   /** variance[i] = exp(params[offset + i]) for i in [from, to). */
   static void exp(float[] params, int offset, float[] variance, int from, int to) {
-    for (int i = from; i < to; i++) {
-      variance[i] = (float) Math.exp(params[offset + i]);
-    }
+    Kernels.exp(params, offset + from, variance, from, to - from);
   }
 
   /** On entry {@code std} holds the variance v; on exit sqrt(v), and {@code mean} holds m + sqrt(v) * eps. */

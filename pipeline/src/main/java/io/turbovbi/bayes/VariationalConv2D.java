@@ -11,7 +11,6 @@ import io.turbovbi.nn.Pass;
 import io.turbovbi.nn.WeightShape;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 /**
@@ -147,9 +146,9 @@ public final class VariationalConv2D implements Layer {
         b.std, 0);
     int plane = g.outPlane();
     for (int s = 0; s < n; s++) {
-      SplittableRandom random = GaussianNoise.stream(pass.noiseKeys()[s], offset);
+      long stream = GaussianNoise.stream(pass.noiseKeys()[s], offset);
       for (int o = 0; o < g.outChannels(); o++) {
-        GaussianNoise.fill(random, b.noise, o * width + s * plane, plane);
+        GaussianNoise.fill(stream, o * plane, b.noise, o * width + s * plane, plane);
       }
     }
     Variances.sample(b.output, b.std, b.noise, g.outChannels() * width);

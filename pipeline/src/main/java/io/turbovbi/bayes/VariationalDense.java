@@ -9,7 +9,6 @@ import io.turbovbi.nn.WeightShape;
 import io.turbovbi.nn.ParamKind;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 /**
@@ -132,8 +131,7 @@ public final class VariationalDense implements Layer {
     }
     Blas.gemm(false, true, n, out, in, 1f, b.squaredInput, 0, variance, 0, 0f, b.std, 0);
     for (int s = 0; s < n; s++) {
-      SplittableRandom random = GaussianNoise.stream(pass.noiseKeys()[s], offset);
-      GaussianNoise.fill(random, b.noise, s * out, out);
+      GaussianNoise.fill(GaussianNoise.stream(pass.noiseKeys()[s], offset), 0, b.noise, s * out, out);
     }
     Variances.sample(output, b.std, b.noise, n * out);
     return output;
