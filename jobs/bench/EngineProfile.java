@@ -21,7 +21,8 @@ import java.util.Map;
  * Where one thread's training step goes, per layer and phase: runs the engine's step piece by piece (forward and
  * backward of every layer, the step's shared preparation, the optimiser with the KL and the cap) with a clock
  * around each piece, and prints the share of each. Run from the repository root after a build:
- * {@code OPENBLAS_NUM_THREADS=1 java -cp 'jobs/target/lib/*' jobs/bench/EngineProfile.java lenet5 variational 10}
+ * {@code OPENBLAS_NUM_THREADS=1 java --add-modules jdk.incubator.vector -cp 'jobs/target/lib/*'
+ * jobs/bench/EngineProfile.java lenet5 variational 10}
  */
 public final class EngineProfile {
   private static final Map<String, Long> NANOS = new LinkedHashMap<>();

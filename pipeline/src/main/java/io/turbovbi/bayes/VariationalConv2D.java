@@ -178,12 +178,8 @@ public final class VariationalConv2D implements Layer {
         b.gradColumns, 0);
     Blas.gemm(true, false, g.patchSize(), width, g.outChannels(), 1f, variance, 0, gradVariance, 0, 0f,
         b.gradVariancePath, 0);
-    int columnLength = g.patchSize() * width;
-    for (int i = 0; i < columnLength; i++) {
-      b.gradColumns[i] += 2f * b.columns[i] * b.gradVariancePath[i];
-    }
     Arrays.fill(b.gradInput, 0, n * g.inputSize(), 0f);
-    Im2Col.fold(g, b.gradColumns, n, b.gradInput);
+    Im2Col.foldWithVariancePath(g, b.gradColumns, b.columns, b.gradVariancePath, n, b.gradInput);
     return b.gradInput;
   }
 

@@ -64,6 +64,21 @@ public final class Im2Col {
 
   /** Adds the column gradients back onto the input positions they were copied from ({@code gradInput} += ...). */
   public static void fold(ConvGeometry g, float[] gradColumns, int n, float[] gradInput) {
+    fold(g, gradColumns, null, null, n, gradInput);
+  }
+
+  /**
+   * As {@link #fold(ConvGeometry, float[], int, float[])} for the column gradient
+   * {@code gradColumns + 2 columns * gradVariancePath} of a variational convolution, formed on the fly instead of
+   * in a pass of its own over the three column matrices.
+   */
+  public static void foldWithVariancePath(ConvGeometry g, float[] gradColumns, float[] columns,
+                                          float[] gradVariancePath, int n, float[] gradInput) {
+    fold(g, gradColumns, columns, gradVariancePath, n, gradInput);
+  }
+
+  private static void fold(ConvGeometry g, float[] gradColumns, float[] columns, float[] gradVariancePath, int n,
+                           float[] gradInput) {
     int k = g.kernel();
     int outH = g.outHeight();
     int outW = g.outWidth();
@@ -74,6 +89,9 @@ public final class Im2Col {
     int width = n * outH * outW;
     for (int c = 0; c < g.inChannels(); c++) {
       for (int ky = 0; ky < k; ky++) {
+        // Output rows whose input row is padding contribute nothing: skipped by the bounds, not tested per row.
+        int oyStart = g.firstValidOutput(ky);
+        int oyEnd = g.validOutputRowsEnd(ky);
         for (int kx = 0; kx < k; kx++) {
           int row = ((c * k + ky) * k + kx) * width;
           int oxStart = g.firstValidOutput(kx);
@@ -81,27 +99,41 @@ public final class Im2Col {
           for (int s = 0; s < n; s++) {
             int plane = (c * n + s) * inH * inW;
             int out = row + s * outH * outW;
-            for (int oy = 0; oy < outH; oy++) {
-              int y = oy * stride - pad + ky;
-              if (y < 0 || y >= inH) {
-                continue;
-              }
+            for (int oy = oyStart; oy < oyEnd; oy++) {
               int src = out + oy * outW;
-              int dst = plane + y * inW;
-              if (stride == 1) {
-                int shift = dst - pad + kx;
-                for (int ox = oxStart; ox < oxEnd; ox++) {
-                  gradInput[shift + ox] += gradColumns[src + ox];
-                }
+              // Input position of output column ox: dst + ox * stride.
+              int dst = plane + (oy * stride - pad + ky) * inW - pad + kx;
+              if (columns == null) {
+                addRow(gradColumns, src, gradInput, dst, stride, oxStart, oxEnd);
               } else {
-                for (int ox = oxStart; ox < oxEnd; ox++) {
-                  gradInput[dst + ox * stride - pad + kx] += gradColumns[src + ox];
-                }
+                addRowWithVariancePath(gradColumns, columns, gradVariancePath, src, gradInput, dst, stride, oxStart,
+                    oxEnd);
               }
             }
           }
         }
       }
+    }
+  }
+
+  private static void addRow(float[] gradColumns, int src, float[] gradInput, int dst, int stride, int from,
+                             int to) {
+    if (stride == 1) {
+      for (int ox = from; ox < to; ox++) {
+        gradInput[dst + ox] += gradColumns[src + ox];
+      }
+    } else {
+      for (int ox = from; ox < to; ox++) {
+        gradInput[dst + ox * stride] += gradColumns[src + ox];
+      }
+    }
+  }
+
+  private static void addRowWithVariancePath(float[] gradColumns, float[] columns, float[] gradVariancePath,
+                                             int src, float[] gradInput, int dst, int stride, int from, int to) {
+    for (int ox = from; ox < to; ox++) {
+      int i = src + ox;
+      gradInput[dst + ox * stride] += gradColumns[i] + 2f * columns[i] * gradVariancePath[i];
     }
   }
 }
