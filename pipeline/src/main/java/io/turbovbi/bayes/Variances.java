@@ -14,20 +14,24 @@ final class Variances {
     Kernels.exp(params, offset + from, variance, from, to - from);
   }
 
-  /** On entry {@code std} holds the variance v; on exit sqrt(v), and {@code mean} holds m + sqrt(v) * eps. */
-  static void sample(float[] mean, float[] std, float[] noise, int length) {
+  /**
+   * On entry {@code variance} holds v and {@code noise} eps; on exit {@code mean} holds m + sqrt(v) eps and
+   * {@code noise} the slope d(m + sqrt(v) eps)/dv = eps / (2 sqrt(v)) that backward needs (0 where sqrt(v) is
+   * below MIN_STD), so that backward is a product and divides nothing.
+   */
+  static void sample(float[] mean, float[] variance, float[] noise, int length) {
     for (int i = 0; i < length; i++) {
-      float s = (float) Math.sqrt(std[i]);
-      std[i] = s;
-      mean[i] += s * noise[i];
+      float s = (float) Math.sqrt(variance[i]);
+      float eps = noise[i];
+      mean[i] += s * eps;
+      noise[i] = s > MIN_STD ? eps * 0.5f / s : 0f;
     }
   }
 
-  /** On entry {@code noiseInOut} holds eps; on exit d/dv = d/dm * eps / (2 sqrt(v)). */
-  static void varianceGradient(float[] gradMean, float[] std, float[] noiseInOut, int length) {
+  /** On entry {@code slopeInOut} holds the slope of {@link #sample}; on exit d/dv = d/dm * slope. */
+  static void varianceGradient(float[] gradMean, float[] slopeInOut, int length) {
     for (int i = 0; i < length; i++) {
-      float s = std[i];
-      noiseInOut[i] = s > MIN_STD ? gradMean[i] * noiseInOut[i] * 0.5f / s : 0f;
+      slopeInOut[i] *= gradMean[i];
     }
   }
 

@@ -39,7 +39,7 @@ public final class VariationalConv2D implements Layer {
     final float[] columns;
     final float[] squaredColumns;
     final float[] output;
-    final float[] std;
+    final float[] outputVariance;
     final float[] noise;
     final float[] gradColumns;
     final float[] gradVariancePath;
@@ -51,7 +51,7 @@ public final class VariationalConv2D implements Layer {
       columns = new float[columnLength];
       squaredColumns = new float[columnLength];
       output = new float[outputLength];
-      std = new float[outputLength];
+      outputVariance = new float[outputLength];
       noise = new float[outputLength];
       gradColumns = new float[columnLength];
       gradVariancePath = new float[columnLength];
@@ -143,7 +143,7 @@ public final class VariationalConv2D implements Layer {
       b.squaredColumns[i] = b.columns[i] * b.columns[i];
     }
     Blas.gemm(false, false, g.outChannels(), width, g.patchSize(), 1f, variance, 0, b.squaredColumns, 0, 0f,
-        b.std, 0);
+        b.outputVariance, 0);
     int plane = g.outPlane();
     for (int s = 0; s < n; s++) {
       long stream = GaussianNoise.stream(pass.noiseKeys()[s], offset);
@@ -151,7 +151,7 @@ public final class VariationalConv2D implements Layer {
         GaussianNoise.fill(stream, o * plane, b.noise, o * width + s * plane, plane);
       }
     }
-    Variances.sample(b.output, b.std, b.noise, g.outChannels() * width);
+    Variances.sample(b.output, b.outputVariance, b.noise, g.outChannels() * width);
     return b.output;
   }
 
@@ -163,7 +163,7 @@ public final class VariationalConv2D implements Layer {
     int weights = g.weightCount();
     int width = n * g.outPlane();
     float[] gradVariance = b.noise;
-    Variances.varianceGradient(gradOutput, b.std, gradVariance, g.outChannels() * width);
+    Variances.varianceGradient(gradOutput, gradVariance, g.outChannels() * width);
     Blas.gemm(false, true, g.outChannels(), g.patchSize(), width, 1f, gradOutput, 0, b.columns, 0, 1f, gradients,
         offset);
     // Accumulates d/d(sigma^2); finishGradient turns it into d/d(log sigma^2).
