@@ -19,16 +19,28 @@ import java.util.random.RandomGenerator;
  * Parameters: mu {@code [Cout x Cin x k x k]}, log sigma^2 (same shape), bias {@code [Cout]}.
  */
 public final class VariationalConv2D implements Layer {
+  /** Column-gradient floats per block of samples in backward: 512 KB, about half of a core's L2 cache. */
+  private static final int FOLD_BLOCK_FLOATS = 1 << 17;
+
   private final ConvGeometry geometry;
   private final Initialisation initialisation;
   private final float initialLogVar;
   private final float[] variance;
 
+  private final int foldBlockFloats;
+
   public VariationalConv2D(ConvGeometry geometry, Initialisation initialisation, double initialLogVar) {
+    this(geometry, initialisation, initialLogVar, FOLD_BLOCK_FLOATS);
+  }
+
+  /** With the size of backward's blocks of column gradients given (tests use tiny blocks). */
+  VariationalConv2D(ConvGeometry geometry, Initialisation initialisation, double initialLogVar,
+                    int foldBlockFloats) {
     this.geometry = geometry;
     this.initialisation = initialisation;
     this.initialLogVar = (float) initialLogVar;
     this.variance = new float[geometry.weightCount()];
+    this.foldBlockFloats = foldBlockFloats;
   }
 
   public ConvGeometry geometry() {
@@ -41,11 +53,15 @@ public final class VariationalConv2D implements Layer {
     final float[] output;
     final float[] outputVariance;
     final float[] noise;
+    /** Samples per block of the input gradient; the four buffers below hold one block. */
+    final int foldBlock;
+    final float[] gradOutputBlock;
+    final float[] gradVarianceBlock;
     final float[] gradColumns;
     final float[] gradVariancePath;
     final float[] gradInput;
 
-    Buffers(ConvGeometry g, int maxBatch) {
+    Buffers(ConvGeometry g, int maxBatch, int foldBlockFloats) {
       int columnLength = g.patchSize() * maxBatch * g.outPlane();
       int outputLength = maxBatch * g.outputSize();
       columns = new float[columnLength];
@@ -53,8 +69,11 @@ public final class VariationalConv2D implements Layer {
       output = new float[outputLength];
       outputVariance = new float[outputLength];
       noise = new float[outputLength];
-      gradColumns = new float[columnLength];
-      gradVariancePath = new float[columnLength];
+      foldBlock = Math.min(maxBatch, Math.max(1, foldBlockFloats / (g.patchSize() * g.outPlane())));
+      gradOutputBlock = new float[g.outChannels() * foldBlock * g.outPlane()];
+      gradVarianceBlock = new float[gradOutputBlock.length];
+      gradColumns = new float[g.patchSize() * foldBlock * g.outPlane()];
+      gradVariancePath = new float[gradColumns.length];
       gradInput = new float[maxBatch * g.inputSize()];
     }
   }
@@ -124,7 +143,7 @@ public final class VariationalConv2D implements Layer {
 
   @Override
   public Layer.Buffers newBuffers(int maxBatch) {
-    return new Buffers(geometry, maxBatch);
+    return new Buffers(geometry, maxBatch, foldBlockFloats);
   }
 
   @Override
@@ -173,14 +192,29 @@ public final class VariationalConv2D implements Layer {
     if (!needInputGradient) {
       return null;
     }
-    // d columns = mu^T g + 2 columns * (sigma^2^T dv)
-    Blas.gemm(true, false, g.patchSize(), width, g.outChannels(), 1f, params, offset, gradOutput, 0, 0f,
-        b.gradColumns, 0);
-    Blas.gemm(true, false, g.patchSize(), width, g.outChannels(), 1f, variance, 0, gradVariance, 0, 0f,
-        b.gradVariancePath, 0);
+    // d columns = mu^T g + 2 columns * (sigma^2^T dv), a block of samples at a time, so that the two column
+    // gradients are still in cache when they are folded onto the input.
     Arrays.fill(b.gradInput, 0, n * g.inputSize(), 0f);
-    Im2Col.foldWithVariancePath(g, b.gradColumns, b.columns, b.gradVariancePath, n, b.gradInput);
+    int plane = g.outPlane();
+    for (int first = 0; first < n; first += b.foldBlock) {
+      int count = Math.min(b.foldBlock, n - first);
+      int blockWidth = count * plane;
+      copyColumns(gradOutput, width, first * plane, blockWidth, g.outChannels(), b.gradOutputBlock);
+      copyColumns(gradVariance, width, first * plane, blockWidth, g.outChannels(), b.gradVarianceBlock);
+      Blas.gemm(true, false, g.patchSize(), blockWidth, g.outChannels(), 1f, params, offset, b.gradOutputBlock, 0,
+          0f, b.gradColumns, 0);
+      Blas.gemm(true, false, g.patchSize(), blockWidth, g.outChannels(), 1f, variance, 0, b.gradVarianceBlock, 0,
+          0f, b.gradVariancePath, 0);
+      Im2Col.foldWithVariancePath(g, b.gradColumns, b.columns, b.gradVariancePath, n, first, count, b.gradInput);
+    }
     return b.gradInput;
+  }
+
+  /** Copies columns [from, from+count) of a {@code rows x width} matrix to a packed {@code rows x count} one. */
+  private static void copyColumns(float[] matrix, int width, int from, int count, int rows, float[] target) {
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(matrix, r * width + from, target, r * count, count);
+    }
   }
 
   @Override

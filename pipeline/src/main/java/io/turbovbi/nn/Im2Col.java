@@ -64,21 +64,23 @@ public final class Im2Col {
 
   /** Adds the column gradients back onto the input positions they were copied from ({@code gradInput} += ...). */
   public static void fold(ConvGeometry g, float[] gradColumns, int n, float[] gradInput) {
-    fold(g, gradColumns, null, null, n, gradInput);
+    fold(g, gradColumns, null, null, n, 0, n, gradInput);
   }
 
   /**
    * As {@link #fold(ConvGeometry, float[], int, float[])} for the column gradient
-   * {@code gradColumns + 2 columns * gradVariancePath} of a variational convolution, formed on the fly instead of
-   * in a pass of its own over the three column matrices.
+   * {@code gradColumns + 2 columns * gradVariancePath} of a variational convolution, formed on the fly, and for the
+   * samples [first, first+count) of a chunk of n only: {@code columns} covers the chunk, {@code gradColumns} and
+   * {@code gradVariancePath} cover those samples (rows of {@code count * outPlane}).
    */
   public static void foldWithVariancePath(ConvGeometry g, float[] gradColumns, float[] columns,
-                                          float[] gradVariancePath, int n, float[] gradInput) {
-    fold(g, gradColumns, columns, gradVariancePath, n, gradInput);
+                                          float[] gradVariancePath, int n, int first, int count,
+                                          float[] gradInput) {
+    fold(g, gradColumns, columns, gradVariancePath, n, first, count, gradInput);
   }
 
   private static void fold(ConvGeometry g, float[] gradColumns, float[] columns, float[] gradVariancePath, int n,
-                           float[] gradInput) {
+                           int first, int count, float[] gradInput) {
     int k = g.kernel();
     int outH = g.outHeight();
     int outW = g.outWidth();
@@ -86,28 +88,30 @@ public final class Im2Col {
     int inW = g.inWidth();
     int stride = g.stride();
     int pad = g.padding();
-    int width = n * outH * outW;
+    int outPlane = outH * outW;
+    int width = n * outPlane;
+    int blockWidth = count * outPlane;
     for (int c = 0; c < g.inChannels(); c++) {
       for (int ky = 0; ky < k; ky++) {
         // Output rows whose input row is padding contribute nothing: skipped by the bounds, not tested per row.
         int oyStart = g.firstValidOutput(ky);
         int oyEnd = g.validOutputRowsEnd(ky);
         for (int kx = 0; kx < k; kx++) {
-          int row = ((c * k + ky) * k + kx) * width;
+          int row = (c * k + ky) * k + kx;
           int oxStart = g.firstValidOutput(kx);
           int oxEnd = g.validOutputColumnsEnd(kx);
-          for (int s = 0; s < n; s++) {
+          for (int s = first; s < first + count; s++) {
             int plane = (c * n + s) * inH * inW;
-            int out = row + s * outH * outW;
+            int blockOut = row * blockWidth + (s - first) * outPlane;
+            int columnOut = row * width + s * outPlane;
             for (int oy = oyStart; oy < oyEnd; oy++) {
-              int src = out + oy * outW;
               // Input position of output column ox: dst + ox * stride.
               int dst = plane + (oy * stride - pad + ky) * inW - pad + kx;
               if (columns == null) {
-                addRow(gradColumns, src, gradInput, dst, stride, oxStart, oxEnd);
+                addRow(gradColumns, blockOut + oy * outW, gradInput, dst, stride, oxStart, oxEnd);
               } else {
-                addRowWithVariancePath(gradColumns, columns, gradVariancePath, src, gradInput, dst, stride, oxStart,
-                    oxEnd);
+                addRowWithVariancePath(gradColumns, gradVariancePath, blockOut + oy * outW, columns,
+                    columnOut + oy * outW, gradInput, dst, stride, oxStart, oxEnd);
               }
             }
           }
@@ -129,11 +133,11 @@ public final class Im2Col {
     }
   }
 
-  private static void addRowWithVariancePath(float[] gradColumns, float[] columns, float[] gradVariancePath,
-                                             int src, float[] gradInput, int dst, int stride, int from, int to) {
+  private static void addRowWithVariancePath(float[] gradColumns, float[] gradVariancePath, int src,
+                                             float[] columns, int columnSrc, float[] gradInput, int dst, int stride,
+                                             int from, int to) {
     for (int ox = from; ox < to; ox++) {
-      int i = src + ox;
-      gradInput[dst + ox * stride] += gradColumns[i] + 2f * columns[i] * gradVariancePath[i];
+      gradInput[dst + ox * stride] += gradColumns[src + ox] + 2f * columns[columnSrc + ox] * gradVariancePath[src + ox];
     }
   }
 }
