@@ -19,9 +19,6 @@ import java.util.random.RandomGenerator;
  * Parameters: mu {@code [Cout x Cin x k x k]}, log sigma^2 (same shape), bias {@code [Cout]}.
  */
 public final class VariationalConv2D implements Layer {
-  /** Column-gradient floats per block of samples in backward: 512 KB, about half of a core's L2 cache. */
-  private static final int FOLD_BLOCK_FLOATS = 1 << 17;
-
   private final ConvGeometry geometry;
   private final Initialisation initialisation;
   private final float initialLogVar;
@@ -30,7 +27,7 @@ public final class VariationalConv2D implements Layer {
   private final int foldBlockFloats;
 
   public VariationalConv2D(ConvGeometry geometry, Initialisation initialisation, double initialLogVar) {
-    this(geometry, initialisation, initialLogVar, FOLD_BLOCK_FLOATS);
+    this(geometry, initialisation, initialLogVar, Im2Col.FOLD_BLOCK_FLOATS);
   }
 
   /** With the size of backward's blocks of column gradients given (tests use tiny blocks). */
@@ -69,7 +66,7 @@ public final class VariationalConv2D implements Layer {
       output = new float[outputLength];
       outputVariance = new float[outputLength];
       noise = new float[outputLength];
-      foldBlock = Math.min(maxBatch, Math.max(1, foldBlockFloats / (g.patchSize() * g.outPlane())));
+      foldBlock = Im2Col.foldBlock(g, maxBatch, foldBlockFloats);
       gradOutputBlock = new float[g.outChannels() * foldBlock * g.outPlane()];
       gradVarianceBlock = new float[gradOutputBlock.length];
       gradColumns = new float[g.patchSize() * foldBlock * g.outPlane()];
@@ -199,8 +196,8 @@ public final class VariationalConv2D implements Layer {
     for (int first = 0; first < n; first += b.foldBlock) {
       int count = Math.min(b.foldBlock, n - first);
       int blockWidth = count * plane;
-      copyColumns(gradOutput, width, first * plane, blockWidth, g.outChannels(), b.gradOutputBlock);
-      copyColumns(gradVariance, width, first * plane, blockWidth, g.outChannels(), b.gradVarianceBlock);
+      Matrices.copyColumns(gradOutput, width, first * plane, blockWidth, g.outChannels(), b.gradOutputBlock);
+      Matrices.copyColumns(gradVariance, width, first * plane, blockWidth, g.outChannels(), b.gradVarianceBlock);
       Blas.gemm(true, false, g.patchSize(), blockWidth, g.outChannels(), 1f, params, offset, b.gradOutputBlock, 0,
           0f, b.gradColumns, 0);
       Blas.gemm(true, false, g.patchSize(), blockWidth, g.outChannels(), 1f, variance, 0, b.gradVarianceBlock, 0,
@@ -208,13 +205,6 @@ public final class VariationalConv2D implements Layer {
       Im2Col.foldWithVariancePath(g, b.gradColumns, b.columns, b.gradVariancePath, n, first, count, b.gradInput);
     }
     return b.gradInput;
-  }
-
-  /** Copies columns [from, from+count) of a {@code rows x width} matrix to a packed {@code rows x count} one. */
-  private static void copyColumns(float[] matrix, int width, int from, int count, int rows, float[] target) {
-    for (int r = 0; r < rows; r++) {
-      System.arraycopy(matrix, r * width + from, target, r * count, count);
-    }
   }
 
   @Override

@@ -6,7 +6,18 @@ package io.turbovbi.nn;
  * back.
  */
 public final class Im2Col {
+  /**
+   * Column-gradient floats per block of samples that a convolution's backward folds at a time: 512 KB, about half
+   * of a core's L2 cache, so that a block is folded while still in cache.
+   */
+  public static final int FOLD_BLOCK_FLOATS = 1 << 17;
+
   private Im2Col() {}
+
+  /** Samples per block of column gradients of at most {@code floats} floats (at least 1, at most maxBatch). */
+  public static int foldBlock(ConvGeometry g, int maxBatch, int floats) {
+    return Math.min(maxBatch, Math.max(1, floats / (g.patchSize() * g.outPlane())));
+  }
 
   public static void unfold(ConvGeometry g, float[] input, int n, float[] columns) {
     int k = g.kernel();
@@ -62,16 +73,19 @@ public final class Im2Col {
     }
   }
 
-  /** Adds the column gradients back onto the input positions they were copied from ({@code gradInput} += ...). */
-  public static void fold(ConvGeometry g, float[] gradColumns, int n, float[] gradInput) {
-    fold(g, gradColumns, null, null, n, 0, n, gradInput);
+  /**
+   * Adds the column gradients of the samples [first, first+count) of a chunk of n back onto the input positions
+   * they were copied from ({@code gradInput} += ...); {@code gradColumns} covers those samples only (rows of
+   * {@code count * outPlane}).
+   */
+  public static void fold(ConvGeometry g, float[] gradColumns, int n, int first, int count, float[] gradInput) {
+    fold(g, gradColumns, null, null, n, first, count, gradInput);
   }
 
   /**
-   * As {@link #fold(ConvGeometry, float[], int, float[])} for the column gradient
-   * {@code gradColumns + 2 columns * gradVariancePath} of a variational convolution, formed on the fly, and for the
-   * samples [first, first+count) of a chunk of n only: {@code columns} covers the chunk, {@code gradColumns} and
-   * {@code gradVariancePath} cover those samples (rows of {@code count * outPlane}).
+   * As {@link #fold(ConvGeometry, float[], int, int, int, float[])} for the column gradient
+   * {@code gradColumns + 2 columns * gradVariancePath} of a variational convolution, formed on the fly:
+   * {@code columns} covers the whole chunk, {@code gradColumns} and {@code gradVariancePath} the block.
    */
   public static void foldWithVariancePath(ConvGeometry g, float[] gradColumns, float[] columns,
                                           float[] gradVariancePath, int n, int first, int count,
