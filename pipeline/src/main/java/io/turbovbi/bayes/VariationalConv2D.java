@@ -23,7 +23,6 @@ public final class VariationalConv2D implements Layer {
   private final Initialisation initialisation;
   private final float initialLogVar;
   private final float[] variance;
-
   private final int foldBlockFloats;
 
   public VariationalConv2D(ConvGeometry geometry, Initialisation initialisation, double initialLogVar) {

@@ -10,7 +10,6 @@ import java.util.random.RandomGenerator;
 public final class Conv2DLayer implements Layer {
   private final ConvGeometry geometry;
   private final Initialisation initialisation;
-
   private final int foldBlockFloats;
 
   public Conv2DLayer(ConvGeometry geometry, Initialisation initialisation) {
