@@ -12,6 +12,8 @@ import io.turbovbi.nn.NetworkSpec;
 import io.turbovbi.nn.Pass;
 import io.turbovbi.nn.SoftmaxCrossEntropy;
 import io.turbovbi.nn.Trainer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -20,12 +22,14 @@ import java.util.Map;
 /**
  * Where one thread's training step goes, per layer and phase: runs the engine's step piece by piece (forward and
  * backward of every layer, the step's shared preparation, the optimiser with the KL and the cap) with a clock
- * around each piece, and prints the share of each. Run from the repository root after a build:
+ * around each piece, and prints the share of each. The clock is the thread's CPU time, not the wall clock, so that
+ * other processes on a shared machine distort the split less. Run from the repository root after a build:
  * {@code OPENBLAS_NUM_THREADS=1 java --add-modules jdk.incubator.vector -cp 'jobs/target/lib/*'
  * jobs/bench/EngineProfile.java lenet5 variational 10}
  */
 public final class EngineProfile {
   private static final Map<String, Long> NANOS = new LinkedHashMap<>();
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   public static void main(String[] args) {
     String model = args.length > 0 ? args[0] : "lenet5";
@@ -65,7 +69,7 @@ public final class EngineProfile {
       }
       int from = (step % steps) * batch;
       long[] keys = Trainer.noiseKeys(1, 0, order, from, batch);
-      long t = System.nanoTime();
+      long t = THREADS.getCurrentThreadCpuTime();
       for (int s = 0; s < batch; s++) {
         System.arraycopy(train.features(), order[from + s] * d, rows, s * d, d);
         labels[s] = train.labels()[order[from + s]];
@@ -113,14 +117,14 @@ public final class EngineProfile {
     }
     double total = NANOS.values().stream().mapToLong(Long::longValue).sum();
     long timedSamples = samples;
-    System.out.printf(Locale.ROOT, "%s %s, 1 thread, batch %d: %,.0f samples/s (timed pieces only)%n", model,
+    System.out.printf(Locale.ROOT, "%s %s, 1 thread, batch %d: %,.0f samples per CPU second%n", model,
         variational ? "variational" : "deterministic", batch, samples / (total / 1e9));
     NANOS.forEach((name, nanos) -> System.out.printf(Locale.ROOT, "%6.1f%%  %8.2f us/sample  %s%n",
         100 * nanos / total, nanos / 1e3 / timedSamples, name));
   }
 
   private static long lap(String name, long since) {
-    long now = System.nanoTime();
+    long now = THREADS.getCurrentThreadCpuTime();
     NANOS.merge(name, now - since, Long::sum);
     return now;
   }
