@@ -15,6 +15,7 @@ import java.util.Arrays;
 public final class GaussianKl implements Update.Regulariser {
   /** Log-variances turned into variances at a time in {@link #addGradient}: a buffer that stays in L1. */
   private static final int EXP_PIECE = 1024;
+
   private final ParamBlock[] means;
   private final ParamBlock[] logVars;
   private final double[][] precisions;
@@ -118,8 +119,9 @@ public final class GaussianKl implements Update.Regulariser {
       for (int start = Math.max(from, lv); start < end; start += EXP_PIECE) {
         int length = Math.min(EXP_PIECE, end - start);
         Kernels.exp(params, start, variance, 0, length);
-        for (int j = 0, r = start - lv; j < length; j++, r++) {
-          gradients[start + j] += halfW * (rho[r] * variance[j] - 1f);
+        int r = start - lv;
+        for (int j = 0; j < length; j++) {
+          gradients[start + j] += halfW * (rho[r + j] * variance[j] - 1f);
         }
       }
     }
