@@ -59,6 +59,8 @@ def main():
     parser.add_argument("--modes", default="deterministic,variational")
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--seconds", default="5")
+    parser.add_argument("--warmup", default="2", help="seconds of steps before timing, for both engines (the JIT "
+                                                      "compiles the engine's vector kernels late on a busy machine)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="pairs of runs per case, ours then PyTorch; the summary gives medians (of the pairs' "
                              "ratios for the ratio)")
@@ -72,7 +74,8 @@ def main():
     for model in args.models.split(","):
         for mode in args.modes.split(","):
             for threads in args.threads.split(","):
-                case = ["--models", model, "--modes", mode, "--threads", threads, "--seconds", args.seconds, "--json"]
+                case = ["--models", model, "--modes", mode, "--threads", threads, "--seconds", args.seconds,
+                        "--warmup", args.warmup, "--json"]
                 # Cores kept busy by other processes during the case (the machine is shared): busy CPU time of
                 # the machine minus that of the benchmark processes, per second of the case.
                 start, busy, own = time.time(), busy_cpu_seconds(), own_cpu_seconds()

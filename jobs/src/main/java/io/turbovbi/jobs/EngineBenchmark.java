@@ -27,12 +27,14 @@ final class EngineBenchmark {
 
   private final int batch;
   private final double seconds;
+  private final double warmUpSeconds;
   private final PrintStream out;
   private final boolean json;
 
-  EngineBenchmark(int batch, double seconds, PrintStream out, boolean json) {
+  EngineBenchmark(int batch, double seconds, double warmUpSeconds, PrintStream out, boolean json) {
     this.batch = batch;
     this.seconds = seconds;
+    this.warmUpSeconds = warmUpSeconds;
     this.out = out;
     this.json = json;
   }
@@ -75,7 +77,7 @@ final class EngineBenchmark {
       int[] order = Trainer.epochOrder(1, 0, labels.length);
       int steps = labels.length / batch;
       // Warm-up: let the JIT compile the hot loops before timing.
-      long warmUpEnd = System.nanoTime() + (long) (Math.min(2.0, seconds / 2) * 1e9);
+      long warmUpEnd = System.nanoTime() + (long) (warmUpSeconds * 1e9);
       int step = 0;
       while (System.nanoTime() < warmUpEnd) {
         trainer.step(params, features, labels, order, (step++ % steps) * batch, batch, 0);

@@ -29,7 +29,7 @@ public final class Launcher {
                     result to the output location (--overwrite, --resume, --json)
         turbo       Turbo-VBI on a single JVM: prints the history and the masked network's accuracy
         benchmark   engine training throughput (--models lenet300,lenet5 --modes deterministic,variational
-                    --threads 1,2 --batch 128 --seconds 5 --json)
+                    --threads 1,2 --batch 128 --seconds 5 --warmup 2 --json)
         round-benchmark  cost of one Spark synchronisation round with trivial compute, against parameter count
                     (--floats 10000,100000,431080,1000000 --rounds 50 --partitions 2 --depth 1 --json)
         wstep-benchmark  variational w-step throughput: single JVM on 2 threads against Spark local masters
@@ -81,9 +81,11 @@ public final class Launcher {
         }
         case "benchmark" -> {
           Arguments parsed = Arguments.parse("benchmark", rest,
-              Set.of("models", "modes", "threads", "batch", "seconds"), Set.of("json"));
-          new EngineBenchmark(Integer.parseInt(parsed.option("batch", "128")),
-              Double.parseDouble(parsed.option("seconds", "5")), System.out, parsed.flag("json"))
+              Set.of("models", "modes", "threads", "batch", "seconds", "warmup"), Set.of("json"));
+          double seconds = Double.parseDouble(parsed.option("seconds", "5"));
+          new EngineBenchmark(Integer.parseInt(parsed.option("batch", "128")), seconds,
+              Double.parseDouble(parsed.option("warmup", Double.toString(Math.min(2.0, seconds / 2)))), System.out,
+              parsed.flag("json"))
               .run(list(parsed.option("models", "lenet300,lenet5")),
                   list(parsed.option("modes", "deterministic,variational")),
                   list(parsed.option("threads", "1,2")).stream().map(Integer::parseInt).toList());
