@@ -73,7 +73,7 @@ class GaussianStreamStatisticsTest {
       assertEquals(expected, counts[t], FIVE_SIGMA * Math.sqrt(expected * (1 - probabilities[t])),
           "draws beyond " + thresholds[t] + " sigma");
     }
-    assertTrue(largest <= Math.sqrt(48 * Math.log(2)) + 1e-5, "largest |draw| " + largest);
+    assertTrue(largest <= Math.sqrt(46 * Math.log(2)) + 1e-5, "largest |draw| " + largest);
   }
 
   @Test
