@@ -48,9 +48,10 @@ def table(path):
     print("|---|---|---|---|---|---|---|")
     for r in rows:
         if "ratio" in r:
+            others = f"{r['other_busy_cores']:.2f}" if "other_busy_cores" in r else "not recorded"
             print(f"| {MODEL_NAMES.get(r['model'], r['model'])} | {r['mode']} | {r['threads']} "
                   f"| {r['turbovbi_samples_per_s']:,.0f} | {r['pytorch_samples_per_s']:,.0f} | {r['ratio']:.2f} "
-                  f"| {r['other_busy_cores']:.2f} |")
+                  f"| {others} |")
 
 
 def main():
