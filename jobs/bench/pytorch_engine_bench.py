@@ -65,7 +65,7 @@ def kl(net):
     return total
 
 
-def measure(model, mode, threads, batch, seconds, x, y):
+def measure(model, mode, threads, batch, seconds, warmup, x, y):
     torch.manual_seed(1)
     torch.set_num_threads(threads)
     variational = mode == "variational"
@@ -89,7 +89,7 @@ def measure(model, mode, threads, batch, seconds, x, y):
                     m.logvar.clamp_(max=-8.0)
 
     i = 0
-    warm_end = time.perf_counter() + min(2.0, seconds / 2)
+    warm_end = time.perf_counter() + warmup
     while time.perf_counter() < warm_end:
         step(i)
         i += 1
@@ -110,6 +110,7 @@ def main():
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--warmup", type=float, help="seconds of steps before timing (default: min(2, seconds/2))")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     x = torch.tensor(read_idx("train-images-idx3-ubyte.gz", 16).reshape(-1, 1, 28, 28).astype(np.float32) / 255)
@@ -117,7 +118,8 @@ def main():
     for model in args.models.split(","):
         for mode in args.modes.split(","):
             for threads in [int(t) for t in args.threads.split(",")]:
-                rate, elapsed = measure(model, mode, threads, args.batch, args.seconds, x, y)
+                warmup = args.warmup if args.warmup is not None else min(2.0, args.seconds / 2)
+                rate, elapsed = measure(model, mode, threads, args.batch, args.seconds, warmup, x, y)
                 row = {"engine": "pytorch", "model": model, "mode": mode, "threads": threads, "batch": args.batch,
                        "samples_per_s": round(rate, 1), "torch": torch.__version__, "seconds": round(elapsed, 2)}
                 print(json.dumps(row) if args.json else

@@ -8,6 +8,7 @@ import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.nn.Adam;
 import io.turbovbi.nn.Blas;
 import io.turbovbi.nn.GradientEngine;
+import io.turbovbi.nn.Kernels;
 import io.turbovbi.nn.LayerFactory;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.NetworkSpec;
@@ -26,12 +27,14 @@ final class EngineBenchmark {
 
   private final int batch;
   private final double seconds;
+  private final double warmUpSeconds;
   private final PrintStream out;
   private final boolean json;
 
-  EngineBenchmark(int batch, double seconds, PrintStream out, boolean json) {
+  EngineBenchmark(int batch, double seconds, double warmUpSeconds, PrintStream out, boolean json) {
     this.batch = batch;
     this.seconds = seconds;
+    this.warmUpSeconds = warmUpSeconds;
     this.out = out;
     this.json = json;
   }
@@ -39,7 +42,8 @@ final class EngineBenchmark {
   void run(List<String> models, List<String> modes, List<Integer> threads) {
     LabeledSamples train = BuiltInSample.train();
     if (!json) {
-      out.printf(Locale.ROOT, "BLAS %s, batch %d, %.0f s per case%n", Blas.implementation(), batch, seconds);
+      out.printf(Locale.ROOT, "BLAS %s, %s kernels, batch %d, %.0f s per case%n", Blas.implementation(),
+          Kernels.implementation(), batch, seconds);
     }
     for (String model : models) {
       for (String mode : modes) {
@@ -73,7 +77,7 @@ final class EngineBenchmark {
       int[] order = Trainer.epochOrder(1, 0, labels.length);
       int steps = labels.length / batch;
       // Warm-up: let the JIT compile the hot loops before timing.
-      long warmUpEnd = System.nanoTime() + (long) (Math.min(2.0, seconds / 2) * 1e9);
+      long warmUpEnd = System.nanoTime() + (long) (warmUpSeconds * 1e9);
       int step = 0;
       while (System.nanoTime() < warmUpEnd) {
         trainer.step(params, features, labels, order, (step++ % steps) * batch, batch, 0);
@@ -91,7 +95,8 @@ final class EngineBenchmark {
       if (json) {
         out.println(new JsonLine().put("engine", "turbovbi").put("model", c.model()).put("mode", c.mode())
             .put("threads", c.threads()).put("batch", batch).put("samples_per_s", samplesPerSecond)
-            .put("gflops", gflops).put("blas", Blas.implementation()).put("seconds", elapsed));
+            .put("gflops", gflops).put("blas", Blas.implementation()).put("kernels", Kernels.implementation())
+            .put("seconds", elapsed));
       } else {
         out.printf(Locale.ROOT, "%-9s %-13s threads %d  %,10.0f samples/s  %6.1f GFLOP/s%n", c.model(), c.mode(),
             c.threads(), samplesPerSecond, gflops);

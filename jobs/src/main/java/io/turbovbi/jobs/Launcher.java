@@ -18,6 +18,7 @@ import org.apache.hadoop.conf.Configuration;
 public final class Launcher {
   static final int EXIT_FAILURE = 1;
   static final int EXIT_USAGE = 2;
+  private static final String VECTOR_MODULE = "jdk.incubator.vector";
 
   private static final String USAGE = """
       usage: java -jar jobs/target/turbovbi.jar <command> [--conf FILE] [key=value ...] [options]
@@ -28,7 +29,7 @@ public final class Launcher {
                     result to the output location (--overwrite, --resume, --json)
         turbo       Turbo-VBI on a single JVM: prints the history and the masked network's accuracy
         benchmark   engine training throughput (--models lenet300,lenet5 --modes deterministic,variational
-                    --threads 1,2 --batch 128 --seconds 5 --json)
+                    --threads 1,2 --batch 128 --seconds 5 --warmup 2 --json)
         round-benchmark  cost of one Spark synchronisation round with trivial compute, against parameter count
                     (--floats 10000,100000,431080,1000000 --rounds 50 --partitions 2 --depth 1 --json)
         wstep-benchmark  variational w-step throughput: single JVM on 2 threads against Spark local masters
@@ -80,9 +81,11 @@ public final class Launcher {
         }
         case "benchmark" -> {
           Arguments parsed = Arguments.parse("benchmark", rest,
-              Set.of("models", "modes", "threads", "batch", "seconds"), Set.of("json"));
-          new EngineBenchmark(Integer.parseInt(parsed.option("batch", "128")),
-              Double.parseDouble(parsed.option("seconds", "5")), System.out, parsed.flag("json"))
+              Set.of("models", "modes", "threads", "batch", "seconds", "warmup"), Set.of("json"));
+          double seconds = Double.parseDouble(parsed.option("seconds", "5"));
+          new EngineBenchmark(Integer.parseInt(parsed.option("batch", "128")), seconds,
+              Double.parseDouble(parsed.option("warmup", Double.toString(Math.min(2.0, seconds / 2)))), System.out,
+              parsed.flag("json"))
               .run(list(parsed.option("models", "lenet300,lenet5")),
                   list(parsed.option("modes", "deterministic,variational")),
                   list(parsed.option("threads", "1,2")).stream().map(Integer::parseInt).toList());
@@ -196,8 +199,8 @@ public final class Launcher {
    * spark-submit, where Spark owns the JVM.
    */
   private static boolean needsSingleThreadedBlas() {
-    return System.getenv("OPENBLAS_NUM_THREADS") == null && System.getProperty("spark.master") == null
-        && System.getenv("TURBOVBI_NO_RELAUNCH") == null;
+    return (System.getenv("OPENBLAS_NUM_THREADS") == null || ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty())
+        && System.getProperty("spark.master") == null && System.getenv("TURBOVBI_NO_RELAUNCH") == null;
   }
 
   private static int relaunchWithSingleThreadedBlas(String[] args) {
@@ -210,6 +213,10 @@ public final class Launcher {
       command.add("-XX:+UseParallelGC");
     }
     command.addAll(jvmOptions);
+    if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+      // The engine's exp and noise kernels run on the Vector API when it is present (nn.Kernels).
+      command.add("--add-modules=" + VECTOR_MODULE);
+    }
     String launchedAs = System.getProperty("sun.java.command", "");
     String jar = launchedAs.split(" ")[0];
     if (jar.endsWith(".jar")) {
@@ -222,7 +229,7 @@ public final class Launcher {
     }
     command.addAll(Arrays.asList(args));
     ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
-    builder.environment().put("OPENBLAS_NUM_THREADS", "1");
+    builder.environment().putIfAbsent("OPENBLAS_NUM_THREADS", "1");
     try {
       return builder.start().waitFor();
     } catch (IOException e) {

@@ -27,7 +27,7 @@ final class SparkSetup {
     // manager, and do not spend time compressing float arrays that do not compress.
     conf.setIfMissing("spark.task.maxDirectResultSize", "256m").setIfMissing("spark.broadcast.compress", "false")
         .setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
-        .setIfMissing("spark.executor.extraJavaOptions", "-XX:+UseParallelGC");
+        .setIfMissing("spark.executor.extraJavaOptions", "-XX:+UseParallelGC --add-modules=jdk.incubator.vector");
     conf.setIfMissing("spark.task.cpus", config.required(ConfigKeys.CLUSTER_TASK_THREADS));
     TurboKryoRegistrator.configure(conf);
     SparkSession session = SparkSession.builder().config(conf).getOrCreate();

@@ -1,5 +1,6 @@
 package io.turbovbi.bayes;
 
+import io.turbovbi.nn.Kernels;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.ParamBlock;
 import io.turbovbi.nn.ParamKind;
@@ -12,9 +13,14 @@ import java.util.Arrays;
  * Precisions are set per weight layer (numbered 0.. in network order) and default to 1.
  */
 public final class GaussianKl implements Update.Regulariser {
+  /** Log-variances turned into variances at a time in {@link #addGradient}: a buffer that stays in L1. */
+  private static final int EXP_PIECE = 1024;
+
   private final ParamBlock[] means;
   private final ParamBlock[] logVars;
   private final double[][] precisions;
+  /** The precisions rounded to floats, for the gradient. */
+  private final float[][] floatPrecisions;
   /** Per layer: sum_n (-1 - ln E[rho_n]), the part of the KL that does not depend on q(w). */
   private final double[] constants;
 
@@ -23,6 +29,7 @@ public final class GaussianKl implements Update.Regulariser {
     this.means = new ParamBlock[layers.length];
     this.logVars = new ParamBlock[layers.length];
     this.precisions = new double[layers.length][];
+    this.floatPrecisions = new float[layers.length][];
     this.constants = new double[layers.length];
     for (int k = 0; k < layers.length; k++) {
       means[k] = network.block(layers[k], ParamKind.WEIGHT);
@@ -32,6 +39,8 @@ public final class GaussianKl implements Update.Regulariser {
       }
       precisions[k] = new double[means[k].length()];
       Arrays.fill(precisions[k], 1.0);
+      floatPrecisions[k] = new float[means[k].length()];
+      Arrays.fill(floatPrecisions[k], 1f);
       constants[k] = -precisions[k].length;
     }
   }
@@ -53,6 +62,10 @@ public final class GaussianKl implements Update.Regulariser {
       }
     }
     precisions[k] = precision.clone();
+    floatPrecisions[k] = new float[precision.length];
+    for (int i = 0; i < precision.length; i++) {
+      floatPrecisions[k][i] = (float) precision[i];
+    }
     double constant = 0;
     for (double rho : precision) {
       constant -= 1 + Math.log(rho);
@@ -86,18 +99,30 @@ public final class GaussianKl implements Update.Regulariser {
     return 0.5 * twiceKl;
   }
 
-  /** d KL / d mu = E[rho] mu and d KL / d log sigma^2 = (E[rho] sigma^2 - 1) / 2, for parameters in [from, to). */
+  /**
+   * d KL / d mu = E[rho] mu and d KL / d log sigma^2 = (E[rho] sigma^2 - 1) / 2, for parameters in [from, to), in
+   * float arithmetic that the JIT vectorises (sigma^2 from {@link Kernels#exp}, in pieces of a small buffer).
+   */
   @Override
   public void addGradient(float[] params, float[] gradients, double weight, int from, int to) {
+    float w = (float) weight;
+    float halfW = (float) (0.5 * weight);
+    float[] variance = new float[EXP_PIECE];
     for (int k = 0; k < means.length; k++) {
-      double[] rho = precisions[k];
+      float[] rho = floatPrecisions[k];
       int mu = means[k].offset();
       for (int i = Math.max(from, mu); i < Math.min(to, mu + rho.length); i++) {
-        gradients[i] += (float) (weight * rho[i - mu] * params[i]);
+        gradients[i] += w * rho[i - mu] * params[i];
       }
       int lv = logVars[k].offset();
-      for (int i = Math.max(from, lv); i < Math.min(to, lv + rho.length); i++) {
-        gradients[i] += (float) (weight * 0.5 * (rho[i - lv] * Math.exp(params[i]) - 1));
+      int end = Math.min(to, lv + rho.length);
+      for (int start = Math.max(from, lv); start < end; start += EXP_PIECE) {
+        int length = Math.min(EXP_PIECE, end - start);
+        Kernels.exp(params, start, variance, 0, length);
+        int r = start - lv;
+        for (int j = 0; j < length; j++) {
+          gradients[start + j] += halfW * (rho[r + j] * variance[j] - 1f);
+        }
       }
     }
   }

@@ -1,7 +1,7 @@
 package io.turbovbi.bayes;
 
+import io.turbovbi.nn.Kernels;
 import io.turbovbi.nn.Seeds;
-import java.util.SplittableRandom;
 
 /**
  * Standard normal noise for the local reparameterisation trick. A sample's draws in a layer come from a stream
@@ -10,14 +10,12 @@ import java.util.SplittableRandom;
 final class GaussianNoise {
   private GaussianNoise() {}
 
-  static SplittableRandom stream(long sampleKey, long layerSalt) {
-    return new SplittableRandom(Seeds.derive(sampleKey, layerSalt));
+  static long stream(long sampleKey, long layerSalt) {
+    return Seeds.derive(sampleKey, layerSalt);
   }
 
-  /** Fills {@code count} values starting at {@code offset}. */
-  static void fill(SplittableRandom random, float[] target, int offset, int count) {
-    for (int i = offset; i < offset + count; i++) {
-      target[i] = (float) random.nextGaussian();
-    }
+  /** Fills target[offset .. offset+count) with draws number {@code first ..} of the stream. */
+  static void fill(long stream, int first, float[] target, int offset, int count) {
+    Kernels.gaussian(stream, first, target, offset, count);
   }
 }

@@ -25,9 +25,7 @@ public final class LogVarCap implements Update.Constraint {
   public void apply(float[] params, int from, int to) {
     for (ParamBlock block : blocks) {
       for (int i = Math.max(from, block.offset()); i < Math.min(to, block.end()); i++) {
-        if (params[i] > cap) {
-          params[i] = cap;
-        }
+        params[i] = Math.min(params[i], cap);
       }
     }
   }

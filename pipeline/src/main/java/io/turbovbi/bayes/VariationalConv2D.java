@@ -11,7 +11,6 @@ import io.turbovbi.nn.Pass;
 import io.turbovbi.nn.WeightShape;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 /**
@@ -24,12 +23,20 @@ public final class VariationalConv2D implements Layer {
   private final Initialisation initialisation;
   private final float initialLogVar;
   private final float[] variance;
+  private final int foldBlockFloats;
 
   public VariationalConv2D(ConvGeometry geometry, Initialisation initialisation, double initialLogVar) {
+    this(geometry, initialisation, initialLogVar, Im2Col.FOLD_BLOCK_FLOATS);
+  }
+
+  /** With the size of backward's blocks of column gradients given (tests use tiny blocks). */
+  VariationalConv2D(ConvGeometry geometry, Initialisation initialisation, double initialLogVar,
+                    int foldBlockFloats) {
     this.geometry = geometry;
     this.initialisation = initialisation;
     this.initialLogVar = (float) initialLogVar;
     this.variance = new float[geometry.weightCount()];
+    this.foldBlockFloats = foldBlockFloats;
   }
 
   public ConvGeometry geometry() {
@@ -40,22 +47,29 @@ public final class VariationalConv2D implements Layer {
     final float[] columns;
     final float[] squaredColumns;
     final float[] output;
-    final float[] std;
+    final float[] outputVariance;
     final float[] noise;
+    /** Samples per block of the input gradient; the four buffers below hold one block. */
+    final int foldBlock;
+    final float[] gradOutputBlock;
+    final float[] gradVarianceBlock;
     final float[] gradColumns;
     final float[] gradVariancePath;
     final float[] gradInput;
 
-    Buffers(ConvGeometry g, int maxBatch) {
+    Buffers(ConvGeometry g, int maxBatch, int foldBlockFloats) {
       int columnLength = g.patchSize() * maxBatch * g.outPlane();
       int outputLength = maxBatch * g.outputSize();
       columns = new float[columnLength];
       squaredColumns = new float[columnLength];
       output = new float[outputLength];
-      std = new float[outputLength];
+      outputVariance = new float[outputLength];
       noise = new float[outputLength];
-      gradColumns = new float[columnLength];
-      gradVariancePath = new float[columnLength];
+      foldBlock = Im2Col.foldBlock(g, maxBatch, foldBlockFloats);
+      gradOutputBlock = new float[g.outChannels() * foldBlock * g.outPlane()];
+      gradVarianceBlock = new float[gradOutputBlock.length];
+      gradColumns = new float[g.patchSize() * foldBlock * g.outPlane()];
+      gradVariancePath = new float[gradColumns.length];
       gradInput = new float[maxBatch * g.inputSize()];
     }
   }
@@ -125,7 +139,7 @@ public final class VariationalConv2D implements Layer {
 
   @Override
   public Layer.Buffers newBuffers(int maxBatch) {
-    return new Buffers(geometry, maxBatch);
+    return new Buffers(geometry, maxBatch, foldBlockFloats);
   }
 
   @Override
@@ -144,15 +158,15 @@ public final class VariationalConv2D implements Layer {
       b.squaredColumns[i] = b.columns[i] * b.columns[i];
     }
     Blas.gemm(false, false, g.outChannels(), width, g.patchSize(), 1f, variance, 0, b.squaredColumns, 0, 0f,
-        b.std, 0);
+        b.outputVariance, 0);
     int plane = g.outPlane();
     for (int s = 0; s < n; s++) {
-      SplittableRandom random = GaussianNoise.stream(pass.noiseKeys()[s], offset);
+      long stream = GaussianNoise.stream(pass.noiseKeys()[s], offset);
       for (int o = 0; o < g.outChannels(); o++) {
-        GaussianNoise.fill(random, b.noise, o * width + s * plane, plane);
+        GaussianNoise.fill(stream, o * plane, b.noise, o * width + s * plane, plane);
       }
     }
-    Variances.sample(b.output, b.std, b.noise, g.outChannels() * width);
+    Variances.sample(b.output, b.outputVariance, b.noise, g.outChannels() * width);
     return b.output;
   }
 
@@ -164,7 +178,7 @@ public final class VariationalConv2D implements Layer {
     int weights = g.weightCount();
     int width = n * g.outPlane();
     float[] gradVariance = b.noise;
-    Variances.varianceGradient(gradOutput, b.std, gradVariance, g.outChannels() * width);
+    Variances.varianceGradient(gradOutput, gradVariance, g.outChannels() * width);
     Blas.gemm(false, true, g.outChannels(), g.patchSize(), width, 1f, gradOutput, 0, b.columns, 0, 1f, gradients,
         offset);
     // Accumulates d/d(sigma^2); finishGradient turns it into d/d(log sigma^2).
@@ -174,17 +188,21 @@ public final class VariationalConv2D implements Layer {
     if (!needInputGradient) {
       return null;
     }
-    // d columns = mu^T g + 2 columns * (sigma^2^T dv)
-    Blas.gemm(true, false, g.patchSize(), width, g.outChannels(), 1f, params, offset, gradOutput, 0, 0f,
-        b.gradColumns, 0);
-    Blas.gemm(true, false, g.patchSize(), width, g.outChannels(), 1f, variance, 0, gradVariance, 0, 0f,
-        b.gradVariancePath, 0);
-    int columnLength = g.patchSize() * width;
-    for (int i = 0; i < columnLength; i++) {
-      b.gradColumns[i] += 2f * b.columns[i] * b.gradVariancePath[i];
-    }
+    // d columns = mu^T g + 2 columns * (sigma^2^T dv), a block of samples at a time, so that the two column
+    // gradients are still in cache when they are folded onto the input.
     Arrays.fill(b.gradInput, 0, n * g.inputSize(), 0f);
-    Im2Col.fold(g, b.gradColumns, n, b.gradInput);
+    int plane = g.outPlane();
+    for (int first = 0; first < n; first += b.foldBlock) {
+      int count = Math.min(b.foldBlock, n - first);
+      int blockWidth = count * plane;
+      Matrices.copyColumns(gradOutput, width, first * plane, blockWidth, g.outChannels(), b.gradOutputBlock);
+      Matrices.copyColumns(gradVariance, width, first * plane, blockWidth, g.outChannels(), b.gradVarianceBlock);
+      Blas.gemm(true, false, g.patchSize(), blockWidth, g.outChannels(), 1f, params, offset, b.gradOutputBlock, 0,
+          0f, b.gradColumns, 0);
+      Blas.gemm(true, false, g.patchSize(), blockWidth, g.outChannels(), 1f, variance, 0, b.gradVarianceBlock, 0,
+          0f, b.gradVariancePath, 0);
+      Im2Col.foldWithVariancePath(g, b.gradColumns, b.columns, b.gradVariancePath, n, first, count, b.gradInput);
+    }
     return b.gradInput;
   }
 

@@ -9,7 +9,6 @@ import io.turbovbi.nn.WeightShape;
 import io.turbovbi.nn.ParamKind;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 /**
@@ -39,7 +38,7 @@ public final class VariationalDense implements Layer {
   private static final class Buffers implements Layer.Buffers {
     final float[] output;
     final float[] squaredInput;
-    final float[] std;
+    final float[] outputVariance;
     final float[] noise;
     final float[] gradVariancePath;
     final float[] gradInput;
@@ -48,7 +47,7 @@ public final class VariationalDense implements Layer {
     Buffers(int maxBatch, int in, int out) {
       output = new float[maxBatch * out];
       squaredInput = new float[maxBatch * in];
-      std = new float[maxBatch * out];
+      outputVariance = new float[maxBatch * out];
       noise = new float[maxBatch * out];
       gradVariancePath = new float[maxBatch * in];
       gradInput = new float[maxBatch * in];
@@ -130,12 +129,11 @@ public final class VariationalDense implements Layer {
     for (int i = 0; i < length; i++) {
       b.squaredInput[i] = input[i] * input[i];
     }
-    Blas.gemm(false, true, n, out, in, 1f, b.squaredInput, 0, variance, 0, 0f, b.std, 0);
+    Blas.gemm(false, true, n, out, in, 1f, b.squaredInput, 0, variance, 0, 0f, b.outputVariance, 0);
     for (int s = 0; s < n; s++) {
-      SplittableRandom random = GaussianNoise.stream(pass.noiseKeys()[s], offset);
-      GaussianNoise.fill(random, b.noise, s * out, out);
+      GaussianNoise.fill(GaussianNoise.stream(pass.noiseKeys()[s], offset), 0, b.noise, s * out, out);
     }
-    Variances.sample(output, b.std, b.noise, n * out);
+    Variances.sample(output, b.outputVariance, b.noise, n * out);
     return output;
   }
 
@@ -144,9 +142,9 @@ public final class VariationalDense implements Layer {
                           float[] gradients, boolean needInputGradient) {
     Buffers b = (Buffers) buffers;
     int weights = in * out;
-    // gradOutput is d/dm; d/dv = d/dm * eps / (2 sqrt(v)), kept in the noise buffer.
+    // gradOutput is d/dm; d/dv = d/dm * eps / (2 sqrt(v)), formed in the noise buffer (see Variances.sample).
     float[] gradVariance = b.noise;
-    Variances.varianceGradient(gradOutput, b.std, gradVariance, n * out);
+    Variances.varianceGradient(gradOutput, gradVariance, n * out);
     Blas.gemm(true, false, out, in, n, 1f, gradOutput, 0, b.input, 0, 1f, gradients, offset);
     // Accumulates d/d(sigma^2); finishGradient turns it into d/d(log sigma^2).
     Blas.gemm(true, false, out, in, n, 1f, gradVariance, 0, b.squaredInput, 0, 1f, gradients, offset + weights);

@@ -10,10 +10,17 @@ import java.util.random.RandomGenerator;
 public final class Conv2DLayer implements Layer {
   private final ConvGeometry geometry;
   private final Initialisation initialisation;
+  private final int foldBlockFloats;
 
   public Conv2DLayer(ConvGeometry geometry, Initialisation initialisation) {
+    this(geometry, initialisation, Im2Col.FOLD_BLOCK_FLOATS);
+  }
+
+  /** With the size of backward's blocks of column gradients given (tests use tiny blocks). */
+  Conv2DLayer(ConvGeometry geometry, Initialisation initialisation, int foldBlockFloats) {
     this.geometry = geometry;
     this.initialisation = initialisation;
+    this.foldBlockFloats = foldBlockFloats;
   }
 
   public ConvGeometry geometry() {
@@ -23,13 +30,18 @@ public final class Conv2DLayer implements Layer {
   private static final class ConvBuffers implements Buffers {
     final float[] columns;
     final float[] output;
+    /** Samples per block of the input gradient; gradOutputBlock and gradColumns hold one block. */
+    final int foldBlock;
+    final float[] gradOutputBlock;
     final float[] gradColumns;
     final float[] gradInput;
 
-    ConvBuffers(ConvGeometry g, int maxBatch) {
+    ConvBuffers(ConvGeometry g, int maxBatch, int foldBlockFloats) {
       columns = new float[g.patchSize() * maxBatch * g.outPlane()];
       output = new float[maxBatch * g.outputSize()];
-      gradColumns = new float[columns.length];
+      foldBlock = Im2Col.foldBlock(g, maxBatch, foldBlockFloats);
+      gradOutputBlock = new float[g.outChannels() * foldBlock * g.outPlane()];
+      gradColumns = new float[g.patchSize() * foldBlock * g.outPlane()];
       gradInput = new float[maxBatch * g.inputSize()];
     }
   }
@@ -87,7 +99,7 @@ public final class Conv2DLayer implements Layer {
 
   @Override
   public Buffers newBuffers(int maxBatch) {
-    return new ConvBuffers(geometry, maxBatch);
+    return new ConvBuffers(geometry, maxBatch, foldBlockFloats);
   }
 
   @Override
@@ -110,10 +122,16 @@ public final class Conv2DLayer implements Layer {
     if (!needInputGradient) {
       return null;
     }
-    Blas.gemm(true, false, g.patchSize(), width, g.outChannels(), 1f, params, offset, gradOutput, 0, 0f,
-        b.gradColumns, 0);
+    // d columns = W^T g a block of samples at a time, folded onto the input while still in cache.
     java.util.Arrays.fill(b.gradInput, 0, n * g.inputSize(), 0f);
-    Im2Col.fold(g, b.gradColumns, n, b.gradInput);
+    int plane = g.outPlane();
+    for (int first = 0; first < n; first += b.foldBlock) {
+      int count = Math.min(b.foldBlock, n - first);
+      Matrices.copyColumns(gradOutput, width, first * plane, count * plane, g.outChannels(), b.gradOutputBlock);
+      Blas.gemm(true, false, g.patchSize(), count * plane, g.outChannels(), 1f, params, offset, b.gradOutputBlock, 0,
+          0f, b.gradColumns, 0);
+      Im2Col.fold(g, b.gradColumns, n, first, count, b.gradInput);
+    }
     return b.gradInput;
   }
 }

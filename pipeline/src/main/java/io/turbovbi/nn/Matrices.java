@@ -29,6 +29,13 @@ public final class Matrices {
         output, 0);
   }
 
+  /** Copies columns [from, from+count) of a {@code rows x width} matrix to a packed {@code rows x count} one. */
+  public static void copyColumns(float[] matrix, int width, int from, int count, int rows, float[] target) {
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(matrix, r * width + from, target, r * count, count);
+    }
+  }
+
   /** target[j] += sum over rows s of matrix[s][j]. */
   public static void addColumnSums(float[] matrix, int rows, int cols, float[] target, int targetOffset) {
     for (int s = 0; s < rows; s++) {

@@ -10,6 +10,9 @@ import java.util.List;
  * over a Spark cluster.
  */
 public final class Update {
+  /** Parameters per tile of {@link #apply}: its arrays' tiles (about 100 KB) stay in the L2 cache. */
+  private static final int TILE = 4096;
+
   /** A term added to the objective that depends on the parameters only (e.g. a KL divergence). */
   public interface Regulariser {
     /** Adds {@code weight * dR/dparams} to the gradients of the parameters [from, to). */
@@ -54,16 +57,20 @@ public final class Update {
     float scale = 1f / count;
     double weight = 1.0 / datasetSize;
     optimizer.beginStep();
-    runner.run(params.length, (from, to) -> {
-      for (int i = from; i < to; i++) {
-        gradientSums[i] *= scale;
-      }
-      if (regulariser != null) {
-        regulariser.addGradient(params, gradientSums, weight, from, to);
-      }
-      optimizer.step(params, gradientSums, from, to);
-      for (Constraint constraint : constraints) {
-        constraint.apply(params, from, to);
+    runner.run(params.length, (sliceFrom, sliceTo) -> {
+      // Tile by tile, so that the four passes read parameters, gradients and moments from cache, not memory.
+      for (int from = sliceFrom; from < sliceTo; from += TILE) {
+        int to = Math.min(sliceTo, from + TILE);
+        for (int i = from; i < to; i++) {
+          gradientSums[i] *= scale;
+        }
+        if (regulariser != null) {
+          regulariser.addGradient(params, gradientSums, weight, from, to);
+        }
+        optimizer.step(params, gradientSums, from, to);
+        for (Constraint constraint : constraints) {
+          constraint.apply(params, from, to);
+        }
       }
     });
   }

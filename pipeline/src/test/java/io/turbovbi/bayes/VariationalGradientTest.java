@@ -29,6 +29,13 @@ class VariationalGradientTest {
   }
 
   @Test
+  void variationalConvGradientsMatchFiniteDifferencesWhenBackwardFoldsOneSampleAtATime() {
+    GradientCheck.check(new VariationalConv2D(new ConvGeometry(2, 7, 5, 2, 3, 2, 1), Initialisation.GLOROT, -3, 1), 3,
+        14);
+    GradientCheck.check(new VariationalConv2D(new ConvGeometry(2, 6, 6, 3, 3, 1, 0), Initialisation.HE, -3, 1), 3, 15);
+  }
+
+  @Test
   void evaluationUsesTheMeanNetwork() {
     VariationalDense variational = new VariationalDense(3, 2, Initialisation.HE, 0);
     io.turbovbi.nn.DenseLayer deterministic = new io.turbovbi.nn.DenseLayer(3, 2, Initialisation.HE);

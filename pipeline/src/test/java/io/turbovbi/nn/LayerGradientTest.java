@@ -22,6 +22,12 @@ class LayerGradientTest {
   }
 
   @Test
+  void convGradientsMatchFiniteDifferencesWhenBackwardFoldsOneSampleAtATime() {
+    GradientCheck.check(new Conv2DLayer(new ConvGeometry(2, 6, 5, 3, 3, 1, 0), Initialisation.HE, 1), 3, 5);
+    GradientCheck.check(new Conv2DLayer(new ConvGeometry(3, 7, 6, 2, 3, 2, 1), Initialisation.GLOROT, 1), 3, 6);
+  }
+
+  @Test
   void maxPoolBackwardMatchesFiniteDifferences() {
     GradientCheck.check(new MaxPool2DLayer(2, 6, 4, 2, 2), 3, 5);
     GradientCheck.check(new MaxPool2DLayer(1, 7, 7, 3, 2), 2, 6);
