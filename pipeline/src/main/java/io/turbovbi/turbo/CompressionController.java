@@ -7,13 +7,16 @@ import java.util.Arrays;
  * to every weight's prior log-odds in the s-step, such that the mask (pit &gt; 0.5) keeps, after unit removal, the
  * cost the schedule asks for (weights for a compression target, FLOPs for a FLOPs target). Modules A and B decide
  * which weights survive; the schedule decides how many. For a FLOPs target the offset of a weight is scaled by the
- * FLOPs it costs relative to the cheapest weight, so expensive weights (a conv1 weight of LeNet-5 costs 576
- * multiply-adds per sample, a dense weight one) need more evidence to stay.
+ * FLOPs it costs relative to the cheapest weight when it prunes (beta &lt; 0), so expensive weights (a conv1 weight
+ * of LeNet-5 costs 576 multiply-adds per sample, a dense weight one) need more evidence to stay; when it must keep
+ * more than the evidence alone would (beta &gt; 0) every weight gets the same lift, so that no weight is favoured for
+ * being expensive.
  *
- * <p>A weight with evidence e_n = logit(pi_n) + LLR_A,n and offset scale c_n is kept iff e_n + beta c_n &gt; 0, i.e.
- * iff beta exceeds its threshold -e_n / c_n. The cost after unit removal never falls as beta grows, so the
- * controller bisects over the sorted thresholds: O(log N) evaluations of the cost, and the count it meets is exact
- * up to ties and to what unit removal takes in one piece.
+ * <p>A weight with evidence e_n = logit(pi_n) + LLR_A,n and offset scale c_n is kept iff e_n + shift(beta) &gt; 0,
+ * shift = beta c_n for beta &lt; 0 and beta otherwise, i.e. iff beta exceeds its threshold (-e_n / c_n for e_n &gt; 0,
+ * -e_n otherwise). The cost after unit removal never falls as beta grows, so the controller bisects over the sorted
+ * thresholds: O(log N) evaluations of the cost, and the count it meets is exact up to ties and to what unit removal
+ * takes in one piece.
  *
  * <p>The accuracy guard: while ramping, when the masked network's validation accuracy falls more than the guard
  * below the warm-up's, the controller stops ramping and holds the last cost that passed for the rest of the run.
@@ -74,9 +77,12 @@ public final class CompressionController {
     return fullCost * control.schedule().share(iteration, control.ramp(), finalCost / fullCost);
   }
 
-  /** Per weight layer, the factor of beta in its weights' log-odds (1, or the FLOPs ratio for a FLOPs target). */
-  public double[] offsetScale() {
-    return offsetScale.clone();
+  /**
+   * The log-odds shift offset {@code beta} gives the weights of layer {@code layer}: beta scaled by the layer's FLOPs
+   * ratio (1 for a compression target) when it prunes, beta itself when it lifts.
+   */
+  public double shift(double beta, int layer) {
+    return beta < 0 ? beta * offsetScale[layer] : beta;
   }
 
   /**
@@ -90,7 +96,7 @@ public final class CompressionController {
     int n = 0;
     for (int k = 0; k < evidence.length; k++) {
       for (double e : evidence[k]) {
-        thresholds[n++] = -e / offsetScale[k];
+        thresholds[n++] = e > 0 ? -e / offsetScale[k] : -e;
       }
     }
     Arrays.sort(thresholds);
@@ -162,11 +168,11 @@ public final class CompressionController {
     return 0.5 * (thresholds[count - 1] + thresholds[count]);
   }
 
-  /** DESIGN 2, controlled s-step: kept iff logit(pi_n) + LLR_A,n + beta c_n &gt; 0. */
+  /** DESIGN 2, controlled s-step: kept iff logit(pi_n) + LLR_A,n + shift(beta) &gt; 0. */
   boolean[][] masks(double[][] evidence, double beta) {
     boolean[][] masks = new boolean[evidence.length][];
     for (int k = 0; k < evidence.length; k++) {
-      double shift = beta * offsetScale[k];
+      double shift = shift(beta, k);
       masks[k] = new boolean[evidence[k].length];
       for (int n = 0; n < evidence[k].length; n++) {
         masks[k][n] = evidence[k][n] + shift > 0;

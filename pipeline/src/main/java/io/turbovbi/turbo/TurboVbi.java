@@ -294,11 +294,10 @@ public final class TurboVbi {
     }
     CompressionController.Offset offset = controller.solve(
         layers.stream().map(l -> l.evidence).toArray(double[][]::new), controller.scheduledCost(iteration));
-    double[] scale = controller.offsetScale();
     for (int k = 0; k < layers.size(); k++) {
       LayerState layer = layers.get(k);
       // DESIGN 2, compression control: beta added to every prior log-odds (scaled by FLOPs for a FLOPs target)
-      layer.moduleA.sStep(layer.pi, layer.llrA, offset.beta() * scale[k], layer.pit);
+      layer.moduleA.sStep(layer.pi, layer.llrA, controller.shift(offset.beta(), k), layer.pit);
     }
     currentMasks = offset.masks();
     currentKept = offset.kept();

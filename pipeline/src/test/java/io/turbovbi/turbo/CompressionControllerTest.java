@@ -94,11 +94,28 @@ class CompressionControllerTest {
     }
     Control control = new Control(Control.Kind.FLOPS, 20_000, RampSchedule.CUBIC, 4, 2, 0);
     CompressionController controller = new CompressionController(control, MaskCost.withoutRemoval(flops), SIZES);
-    assertEquals(576, controller.offsetScale()[0], 1e-12, "a conv weight of 576 positions against a dense one");
+    assertEquals(-576, controller.shift(-1, 0), 1e-12, "a conv weight of 576 positions against a dense one");
+    assertEquals(-1, controller.shift(-1, 1), 1e-12);
     CompressionController.Offset offset = controller.solve(evidence, 20_000);
     assertFalse(offset.masks()[0][0], "equal evidence: the expensive layer goes first");
     assertTrue(offset.masks()[1][0] && offset.masks()[2][0]);
     assertTrue(offset.kept().flops() <= 20_000 + 1152 / 2, "closest FLOPs: " + offset.kept().flops());
+  }
+
+  @Test
+  void keepingMoreThanTheEvidenceSaysLiftsEveryLayerAlike() {
+    long[] flops = {1152, 2, 2};
+    double[][] evidence = new double[SIZES.length][];
+    for (int k = 0; k < SIZES.length; k++) {
+      evidence[k] = new double[SIZES[k]];
+      Arrays.fill(evidence[k], -3.0);
+    }
+    Control control = new Control(Control.Kind.FLOPS, 20_000, RampSchedule.CUBIC, 4, 2, 0);
+    CompressionController controller = new CompressionController(control, MaskCost.withoutRemoval(flops), SIZES);
+    CompressionController.Offset offset = controller.solve(evidence, 20_000);
+    assertTrue(offset.beta() > 0, "nothing is kept without a lift");
+    assertEquals(controller.shift(offset.beta(), 0), controller.shift(offset.beta(), 1), 1e-12,
+        "an expensive weight gets no larger lift than a cheap one");
   }
 
   @Test
