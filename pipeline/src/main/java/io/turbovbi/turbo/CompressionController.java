@@ -86,7 +86,8 @@ public final class CompressionController {
   }
 
   /**
-   * The offset whose mask comes closest to {@code targetCost} after unit removal.
+   * The offset whose mask comes closest to {@code targetCost} after unit removal (for a FLOPs budget: the largest
+   * mask within it).
    *
    * @param evidence per weight layer, logit(pi_n) + LLR_A,n
    */
@@ -116,6 +117,9 @@ public final class CompressionController {
       return above;
     }
     Offset below = offset(evidence, beta(thresholds, low - 1));
+    if (control.kind() == Control.Kind.FLOPS) {
+      return measure(above.kept()) <= targetCost ? above : below; // a FLOPs budget is an upper bound
+    }
     return measure(above.kept()) - targetCost <= targetCost - measure(below.kept()) ? above : below;
   }
 
