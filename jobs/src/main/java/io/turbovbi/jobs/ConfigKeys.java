@@ -70,8 +70,8 @@ public final class ConfigKeys {
       "Module A: collapsed q(rho | s) (default) or the paper's mean-field form (ablation)",
       List.of("collapsed", "meanfield"));
   public static final ConfigKey WARMUP_PRIOR = choice("turbo.warmup.prior", "active",
-      "precision of the warm-up w-step: the active prior a/b, or DESIGN's prior mixture (which left nothing active "
-          + "on LeNet)", List.of("active", "mixture"));
+      "precision of the warm-up w-step: the active prior a/b, or the prior mixture lambda a/b + (1 - lambda) "
+          + "abar/bbar (which left nothing active on LeNet)", List.of("active", "mixture"));
   public static final ConfigKey WARMUP_EPOCHS = integer("turbo.warmup.epochs", "2",
       "w-step epochs before the first Module B call (with a patience: the most)", 0, 1_000_000);
   public static final ConfigKey WARMUP_PATIENCE = integer("turbo.warmup.patience", "0",
