@@ -27,6 +27,11 @@ public record MeanNetwork(NetworkSpec spec, Network network, float[] params) {
 
   /** The non-zero pattern of every weight layer. */
   public boolean[][] nonZeros() {
+    return nonZeros(network, params);
+  }
+
+  /** The non-zero pattern of every weight layer of {@code params} for {@code network}. */
+  static boolean[][] nonZeros(Network network, float[] params) {
     int[] weightLayers = network.weightLayers();
     boolean[][] masks = new boolean[weightLayers.length][];
     for (int k = 0; k < weightLayers.length; k++) {

@@ -54,15 +54,7 @@ public final class UnitPruner {
       Arrays.fill(params, bias.offset(), bias.offset() + bias.length(), 1f);
     }
     removeDeadUnits(network, params);
-    boolean[][] surviving = new boolean[layers.length][];
-    for (int k = 0; k < layers.length; k++) {
-      ParamBlock weights = network.block(layers[k], ParamKind.WEIGHT);
-      surviving[k] = new boolean[weights.length()];
-      for (int n = 0; n < weights.length(); n++) {
-        surviving[k][n] = params[weights.offset() + n] != 0f;
-      }
-    }
-    return surviving;
+    return MeanNetwork.nonZeros(network, params);
   }
 
   /** Zeroes the weights of dead units in {@code params} until nothing more dies; returns which units live. */
