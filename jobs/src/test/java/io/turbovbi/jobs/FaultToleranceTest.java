@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,15 +56,6 @@ class FaultToleranceTest {
     settings.put("cluster.partitions", "2");
     settings.put("turbo.ramp", "3");
     return settings;
-  }
-
-  private static void waitFor(BooleanSupplier condition, JobProcess job, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertTrue(job.isAlive(), "the job ended before " + what + ":\n" + job.output());
-      assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what + ":\n" + job.output());
-      Thread.sleep(20);
-    }
   }
 
   private static boolean exists(Path path) {
@@ -118,7 +108,7 @@ class FaultToleranceTest {
     Map<String, String> settings = settings("killed");
     Path checkpoint = temp.resolve("killed/checkpoints/iteration-000" + iteration);
     try (JobProcess job = JobProcess.start(TestRuns.args("compress", settings), Map.of(), temp.resolve("killed.log"))) {
-      waitFor(() -> exists(checkpoint), job, "checkpoint " + iteration);
+      job.awaitWhileRunning(() -> exists(checkpoint), "checkpoint " + iteration);
       Thread.sleep(delayMillis);
       job.kill();
     }
@@ -132,8 +122,8 @@ class FaultToleranceTest {
     Path checkpoints = temp.resolve("torn-checkpoint/checkpoints");
     try (JobProcess job = JobProcess.start(TestRuns.args("compress", settings), Map.of(RunOutput.PAUSE_BEFORE_RENAME, "3000"),
         temp.resolve("torn-checkpoint.log"))) {
-      waitFor(() -> exists(checkpoints.resolve("iteration-0001")) && temporaryIn(checkpoints, ".iteration-0002"),
-          job, "the half-written checkpoint 2");
+      job.awaitWhileRunning(() -> exists(checkpoints.resolve("iteration-0001"))
+          && temporaryIn(checkpoints, ".iteration-0002"), "the half-written checkpoint 2");
       job.kill();
     }
     try (Stream<Path> files = Files.list(checkpoints)) {
@@ -151,7 +141,7 @@ class FaultToleranceTest {
     Path output = temp.resolve("torn-result");
     try (JobProcess job = JobProcess.start(TestRuns.args("compress", settings), Map.of(RunOutput.PAUSE_BEFORE_RENAME, "3000"),
         temp.resolve("torn-result.log"))) {
-      waitFor(() -> temporaryIn(output, ".result.tmp-"), job, "the half-written result");
+      job.awaitWhileRunning(() -> temporaryIn(output, ".result.tmp-"), "the half-written result");
       job.kill();
     }
     assertFalse(exists(output.resolve("result")), "no result directory until it is complete");
@@ -166,7 +156,7 @@ class FaultToleranceTest {
     Map<String, String> settings = settings("rerun");
     try (JobProcess job = JobProcess.start(TestRuns.args("compress", settings, "--overwrite"), Map.of(),
         temp.resolve("rerun.log"))) {
-      waitFor(() -> exists(output.resolve("checkpoints/iteration-0000")), job, "the rerun's first checkpoint");
+      job.awaitWhileRunning(() -> exists(output.resolve("checkpoints/iteration-0000")), "the rerun's first checkpoint");
       job.kill();
     }
     assertArrayEquals(reference, TestRuns.params(output), "the previous result is still there");

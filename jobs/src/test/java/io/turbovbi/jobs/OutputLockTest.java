@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -50,15 +49,6 @@ class OutputLockTest {
     return settings;
   }
 
-  private static void waitFor(BooleanSupplier condition, JobProcess job, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertTrue(job.isAlive(), "the job ended before " + what + ":\n" + job.output());
-      assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what + ":\n" + job.output());
-      Thread.sleep(20);
-    }
-  }
-
   /** Runs a second job on the output a running job holds: refused within 5 s, naming the holder's process. */
   private static void assertSecondJobRefused(Map<String, String> settings, JobProcess holder) {
     long start = System.nanoTime();
@@ -78,7 +68,7 @@ class OutputLockTest {
     Map<String, String> settings = settings(output.toString());
     try (JobProcess first = JobProcess.start(TestRuns.args("compress", settings), Map.of(),
         temp.resolve("busy.log"))) {
-      waitFor(() -> Files.exists(output.resolve("checkpoints/iteration-0000")), first, "the first checkpoint");
+      first.awaitWhileRunning(() -> Files.exists(output.resolve("checkpoints/iteration-0000")), "the first checkpoint");
       assertSecondJobRefused(settings, first);
       assertEquals(0, first.waitFor(Duration.ofMinutes(3)), first.output());
     }
@@ -126,7 +116,7 @@ class OutputLockTest {
           + iteration);
       try (JobProcess job = JobProcess.start(TestRuns.args("compress", settings), Map.of(),
           temp.resolve("hdfs-killed.log"))) {
-        waitFor(() -> exists(fs, checkpoint), job, "checkpoint " + iteration);
+        job.awaitWhileRunning(() -> exists(fs, checkpoint), "checkpoint " + iteration);
         assertSecondJobRefused(settings, job);
         Thread.sleep(delayMillis);
         job.kill();

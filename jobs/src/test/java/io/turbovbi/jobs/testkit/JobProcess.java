@@ -54,6 +54,24 @@ public final class JobProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /**
+   * Waits until {@code condition} holds while the job runs (at most two minutes); fails, with the job's output, if the
+   * job ends first or the time runs out.
+   */
+  public void awaitWhileRunning(java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (!process.isAlive()) {
+        throw new AssertionError("the job ended before " + what + ":\n" + output());
+      }
+      if (System.nanoTime() >= deadline) {
+        throw new AssertionError("timed out waiting for " + what + ":\n" + output());
+      }
+      Thread.sleep(20);
+    }
+  }
+
   public long pid() {
     return process.pid();
   }
