@@ -1,6 +1,7 @@
 package io.turbovbi.jobs;
 
 import io.turbovbi.compress.Evaluation;
+import io.turbovbi.compress.OnnxImport;
 import io.turbovbi.compress.RemovalAwareCost;
 import io.turbovbi.data.ImageShape;
 import io.turbovbi.data.LabeledSamples;
@@ -8,6 +9,7 @@ import io.turbovbi.data.ValidationSplit;
 import io.turbovbi.nn.Blas;
 import io.turbovbi.nn.DivergenceException;
 import io.turbovbi.nn.Network;
+import io.turbovbi.nn.NetworkSpec;
 import io.turbovbi.nn.OptimizerSettings;
 import io.turbovbi.nn.WeightShape;
 import io.turbovbi.spark.Checkpoint;
@@ -15,6 +17,7 @@ import io.turbovbi.spark.CheckpointFormat;
 import io.turbovbi.spark.CompressionPipeline;
 import io.turbovbi.spark.ShardedData;
 import io.turbovbi.spark.SparkTrainer;
+import io.turbovbi.spark.StartingNetwork;
 import io.turbovbi.turbo.CompressionController;
 import io.turbovbi.turbo.IterationRecord;
 import io.turbovbi.turbo.Masks;
@@ -43,6 +46,8 @@ final class CompressJob {
   static final String DIVERGE_IN_ITERATION = "turbovbi.test.divergeInIteration";
 
   private final Config config;
+  /** The trained network the run starts from ({@link ConfigKeys#NETWORK_INITIAL}), if any. */
+  private final Optional<OnnxImport.Imported> startingNetwork;
   private final PrintStream out;
   private final boolean json;
   private final boolean overwrite;
@@ -59,13 +64,38 @@ final class CompressJob {
   /** @param afterCheckpoint told the iteration of every checkpoint once it is written (tests stop runs with it) */
   CompressJob(Config config, PrintStream out, boolean json, boolean overwrite, boolean resume,
               IntConsumer afterCheckpoint) {
-    this.config = config;
+    this.hadoop = SparkSetup.hadoopConfiguration(config);
+    this.startingNetwork = startingNetwork(config, hadoop);
+    // The network description is the starting network's, so that everything the run writes and checks sees it.
+    this.config = startingNetwork.map(s -> config.with(ConfigKeys.NETWORK, s.network().spec().toString()))
+        .orElse(config);
     this.out = out;
     this.json = json;
     this.overwrite = overwrite;
     this.resume = resume;
     this.afterCheckpoint = afterCheckpoint;
-    this.hadoop = SparkSetup.hadoopConfiguration(config);
+  }
+
+  /** Reads {@link ConfigKeys#NETWORK_INITIAL}'s ONNX file, if set; a network set beside it must be the same. */
+  private static Optional<OnnxImport.Imported> startingNetwork(Config config, Configuration hadoop) {
+    String path = config.text(ConfigKeys.NETWORK_INITIAL);
+    if (path == null || path.isEmpty()) {
+      return Optional.empty();
+    }
+    OnnxImport.Imported imported;
+    try {
+      imported = StartingNetwork.read(hadoop, path);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(ConfigKeys.NETWORK_INITIAL.name() + ": " + e.getMessage());
+    }
+    String explicit = config.explicitValues().get(ConfigKeys.NETWORK.name());
+    String description = imported.network().spec().toString();
+    if (explicit != null && !NetworkSpec.parse(explicit).toString().equals(description)) {
+      throw new ConfigException(ConfigKeys.NETWORK.name() + " is '" + explicit + "' but the starting network "
+          + path + " (" + ConfigKeys.NETWORK_INITIAL.name() + ") is " + description + ": leave "
+          + ConfigKeys.NETWORK.name() + " unset");
+    }
+    return Optional.of(imported);
   }
 
   /** Runs the job and returns where the result went; the Spark session is stopped at the end. */
@@ -108,6 +138,8 @@ final class CompressJob {
         config.required(ConfigKeys.METHOD).toUpperCase(Locale.ROOT));
     Network network = Models.network(config, shape.channels(), shape.height(), shape.width(),
         split.train().numClasses(), false);
+    float[] startingParams = startingNetwork.map(s -> startingParams(s, shape, split.train().numClasses()))
+        .orElse(null);
     Models.requireDriverMemoryFor(network);
     CompressionPipeline.Settings settings = settings(method, shape, split.train().numClasses(), network);
     output.prepare(overwrite, resume);
@@ -139,7 +171,7 @@ final class CompressJob {
             .put("train", split.train().size()).put("validation", split.validation().size())
             .put("output", output.location()));
 
-    CompressionPipeline.Result result = new CompressionPipeline(settings).run(spark,
+    CompressionPipeline.Result result = new CompressionPipeline(settings).startingFrom(startingParams).run(spark,
         ShardedData.of(spark, split.train(), partitions), split.validation(),
         listener(output, saved.map(CheckpointFormat.Saved::checkpoint), run, runSettings));
     int threads = settings.driverThreads();
@@ -174,6 +206,23 @@ final class CompressJob {
         new JsonLine().put("event", "result").put("compression", compression).put("test_accuracy", testAccuracy)
             .put("output", output.resultLocation()));
     return output.location();
+  }
+
+  /** The starting network's parameters, once its input shape and classes are checked against the data's. */
+  private float[] startingParams(OnnxImport.Imported imported, ImageShape shape, int classes) {
+    String path = config.text(ConfigKeys.NETWORK_INITIAL);
+    OnnxImport.Imported onData;
+    try {
+      onData = imported.withShape(shape);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(ConfigKeys.NETWORK_INITIAL.name() + ": " + path + ": " + e.getMessage()
+          + " (the data's shape, " + ConfigKeys.DATA_SHAPE.name() + ")");
+    }
+    if (onData.network().network().classes() != classes) {
+      throw new ConfigException(ConfigKeys.NETWORK_INITIAL.name() + ": " + path + " has "
+          + onData.network().network().classes() + " classes, the data " + classes);
+    }
+    return onData.network().params();
   }
 
   /** Training epochs of the whole run: warm-up (or dense training), outer iterations and fine-tuning. */

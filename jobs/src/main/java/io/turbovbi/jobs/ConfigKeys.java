@@ -18,6 +18,9 @@ public final class ConfigKeys {
 
   public static final ConfigKey NETWORK = text("network", "lenet5",
       "network: a preset (lenet300, lenet5) or a layer list such as `conv(20,5) relu maxpool(2) flatten dense(10)`");
+  public static final ConfigKey NETWORK_INITIAL = text("network.initial", null,
+      "compress job: a trained network to start from, the path (local or hdfs://) of an ONNX file: its graph gives "
+          + "the network (network is then left unset or the same) and its weights the starting means");
   public static final ConfigKey SEED = integer("seed", "1", "seed of every random choice of the run", 0,
       Long.MAX_VALUE);
   public static final ConfigKey THREADS = integer("threads", "0",
@@ -167,7 +170,7 @@ public final class ConfigKeys {
       "depth of the tree aggregation of round results", 1, 10);
 
   private static final Map<String, ConfigKey> ALL = index(
-      NETWORK, SEED, THREADS, DATA_FORMAT, DATA_TRAIN, DATA_TRAIN_LABELS, DATA_TRAIN_LIMIT, DATA_TEST,
+      NETWORK, NETWORK_INITIAL, SEED, THREADS, DATA_FORMAT, DATA_TRAIN, DATA_TRAIN_LABELS, DATA_TRAIN_LIMIT, DATA_TEST,
       DATA_TEST_LABELS, DATA_SHAPE, DATA_CLASSES, DATA_TEST_EVALUATE, DATA_VALIDATION, TRAIN_EPOCHS, TRAIN_BATCH,
       TRAIN_OPTIMIZER, TRAIN_LR, TRAIN_MOMENTUM, TRAIN_VARIATIONAL, LOGVAR_INIT, LOGVAR_CAP, LOGVAR_LR, PRIOR_PRECISION, FACTORISATION,
       WARMUP_PRIOR, WARMUP_EPOCHS, WARMUP_PATIENCE, TURBO_EPOCHS, TURBO_CONTROL, TURBO_TARGET, TURBO_TARGET_FLOPS,
