@@ -93,6 +93,16 @@ public final class TurboVbiCompressor
     return this;
   }
 
+  public TurboVbiCompressor setInputScaling(String value) {
+    set(inputScaling(), value);
+    return this;
+  }
+
+  public TurboVbiCompressor setClassLabels(String... labels) {
+    set(classLabels(), labels);
+    return this;
+  }
+
   public TurboVbiCompressor setMethod(String value) {
     set(method(), value);
     return this;
