@@ -76,7 +76,10 @@ final class CompressJob {
     this.afterCheckpoint = afterCheckpoint;
   }
 
-  /** Reads {@link ConfigKeys#NETWORK_INITIAL}'s ONNX file, if set; a network set beside it must be the same. */
+  /**
+   * Reads {@link ConfigKeys#NETWORK_INITIAL}'s ONNX file, if set; a network set beside it must be the same (an empty
+   * one counts as unset, so that a configuration file's network can be cleared on the command line).
+   */
   private static Optional<OnnxImport.Imported> startingNetwork(Config config, Configuration hadoop) {
     String path = config.text(ConfigKeys.NETWORK_INITIAL);
     if (path == null || path.isEmpty()) {
@@ -90,10 +93,10 @@ final class CompressJob {
     }
     String explicit = config.explicitValues().get(ConfigKeys.NETWORK.name());
     String description = imported.network().spec().toString();
-    if (explicit != null && !NetworkSpec.parse(explicit).toString().equals(description)) {
+    if (explicit != null && !explicit.isEmpty() && !NetworkSpec.parse(explicit).toString().equals(description)) {
       throw new ConfigException(ConfigKeys.NETWORK.name() + " is '" + explicit + "' but the starting network "
           + path + " (" + ConfigKeys.NETWORK_INITIAL.name() + ") is " + description + ": leave "
-          + ConfigKeys.NETWORK.name() + " unset");
+          + ConfigKeys.NETWORK.name() + " unset (" + ConfigKeys.NETWORK.name() + "= on the command line)");
     }
     return Optional.of(imported);
   }

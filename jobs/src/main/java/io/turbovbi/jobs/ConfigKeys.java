@@ -20,7 +20,7 @@ public final class ConfigKeys {
       "network: a preset (lenet300, lenet5) or a layer list such as `conv(20,5) relu maxpool(2) flatten dense(10)`");
   public static final ConfigKey NETWORK_INITIAL = text("network.initial", null,
       "compress job: a trained network to start from, the path (local or hdfs://) of an ONNX file: its graph gives "
-          + "the network (network is then left unset or the same) and its weights the starting means");
+          + "the network (network is then left unset, empty or the same) and its weights the starting means");
   public static final ConfigKey SEED = integer("seed", "1", "seed of every random choice of the run", 0,
       Long.MAX_VALUE);
   public static final ConfigKey THREADS = integer("threads", "0",
