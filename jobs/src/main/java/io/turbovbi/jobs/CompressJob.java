@@ -2,7 +2,6 @@ package io.turbovbi.jobs;
 
 import io.turbovbi.compress.Evaluation;
 import io.turbovbi.compress.OnnxImport;
-import io.turbovbi.compress.RemovalAwareCost;
 import io.turbovbi.data.ImageShape;
 import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.data.ValidationSplit;
@@ -10,18 +9,15 @@ import io.turbovbi.nn.Blas;
 import io.turbovbi.nn.DivergenceException;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.NetworkSpec;
-import io.turbovbi.nn.OptimizerSettings;
-import io.turbovbi.nn.WeightShape;
 import io.turbovbi.spark.Checkpoint;
 import io.turbovbi.spark.CheckpointFormat;
 import io.turbovbi.spark.CompressionPipeline;
+import io.turbovbi.spark.CompressionSettings;
 import io.turbovbi.spark.ShardedData;
 import io.turbovbi.spark.SparkTrainer;
 import io.turbovbi.spark.StartingNetwork;
-import io.turbovbi.turbo.CompressionController;
 import io.turbovbi.turbo.IterationRecord;
 import io.turbovbi.turbo.Masks;
-import io.turbovbi.turbo.TurboSettings;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -144,7 +140,7 @@ final class CompressJob {
     float[] startingParams = startingNetwork.map(s -> startingParams(s, shape, split.train().numClasses()))
         .orElse(null);
     Models.requireDriverMemoryFor(network);
-    CompressionPipeline.Settings settings = settings(method, shape, split.train().numClasses(), network);
+    CompressionPipeline.Settings settings = settings(network);
     output.prepare(overwrite, resume);
     Optional<CheckpointFormat.Saved> saved = resume ? output.newestUsableCheckpoint(warning -> say("warning: "
         + warning, new JsonLine().put("event", "warning").put("message", warning))) : Optional.empty();
@@ -236,31 +232,17 @@ final class CompressJob {
         .put("fine_tuning", settings.fineTuneEpochs()).put("total", warmUp + iterations + settings.fineTuneEpochs());
   }
 
-  private CompressionPipeline.Settings settings(CompressionPipeline.Method method, ImageShape shape, int classes,
-                                                Network network) {
-    int batch = config.integer(ConfigKeys.CLUSTER_BATCH) > 0 ? config.integer(ConfigKeys.CLUSTER_BATCH)
-        : config.integer(ConfigKeys.TRAIN_BATCH);
-    SparkTrainer.Settings trainer = new SparkTrainer.Settings(
-        SparkTrainer.Mode.valueOf(config.required(ConfigKeys.CLUSTER_MODE).toUpperCase(Locale.ROOT)), batch,
-        config.integer(ConfigKeys.CLUSTER_LOCAL_STEPS), config.integer(ConfigKeys.CLUSTER_DEPTH),
-        config.integer(ConfigKeys.CLUSTER_TASK_THREADS));
-    OptimizerSettings optimizer = Models.optimizer(config);
-    long keep = Math.max(1, Math.round(network.weightCount() / config.real(ConfigKeys.MAGNITUDE_COMPRESSION)));
-    TurboSettings turbo = TurboSetup.settings(config, network.weightLayers().length);
-    if (turbo.control().controlled()) {
-      try {
-        new CompressionController(turbo.control(), new RemovalAwareCost(network),
-            network.weightShapes().stream().mapToInt(WeightShape::count).toArray());
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(e.getMessage() + " (" + network.describe() + ")");
-      }
+  /**
+   * The pipeline's settings: the configuration as the estimator's params, made settings by the same code as the
+   * estimator's; a setting that does not fit the network is a configuration error.
+   */
+  private CompressionPipeline.Settings settings(Network network) {
+    try {
+      return CompressionSettings.of(ParamKeys.compressor(config), config.required(ConfigKeys.NETWORK), network,
+          ParamKeys.KEY_NAMES);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage() + " (" + network.describe() + ")");
     }
-    return new CompressionPipeline.Settings(method, config.required(ConfigKeys.NETWORK), shape.channels(),
-        shape.height(), shape.width(), classes, config.real(ConfigKeys.LOGVAR_INIT),
-        config.real(ConfigKeys.LOGVAR_CAP), turbo, trainer,
-        optimizer, config.integer(ConfigKeys.MAGNITUDE_EPOCHS), keep, config.integer(ConfigKeys.FINETUNE_EPOCHS),
-        new OptimizerSettings(optimizer.kind(), config.real(ConfigKeys.FINETUNE_LR), 0, optimizer.momentum()),
-        config.longValue(ConfigKeys.SEED), Models.threads(config));
   }
 
   private CompressionPipeline.Listener listener(RunOutput output, Optional<Checkpoint> saved, String run,

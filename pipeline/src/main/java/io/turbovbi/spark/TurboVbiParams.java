@@ -396,35 +396,6 @@ public interface TurboVbiParams extends Params {
     return (Double) $(param);
   }
 
-  /** A per-layer param's values for a network of {@code layers} weight layers. */
-  default double[] perLayerValues(DoubleArrayParam param, int layers) {
-    double[] values = $(param);
-    if (values.length == 1) {
-      double[] all = new double[layers];
-      Arrays.fill(all, values[0]);
-      return all;
-    }
-    if (values.length != layers) {
-      throw new IllegalArgumentException(param.name() + " has " + values.length + " values but the network has "
-          + layers + " weight layers: give one value, or one per weight layer");
-    }
-    return values.clone();
-  }
-
-  /** The per-layer modes of {@link #mrfMode()} for a network of {@code layers} weight layers. */
-  default String[] mrfModes(int layers) {
-    String[] values = $(mrfMode()).split(",");
-    if (values.length != 1 && values.length != layers) {
-      throw new IllegalArgumentException("mrfMode has " + values.length + " values but the network has " + layers
-          + " weight layers: give one mode, or one per weight layer");
-    }
-    String[] modes = new String[layers];
-    for (int k = 0; k < layers; k++) {
-      modes[k] = values[values.length == 1 ? 0 : k].trim();
-    }
-    return modes;
-  }
-
   private static <T> Function1<T, Object> valid(SerializablePredicate<T> check) {
     return (Function1<T, Object> & Serializable) check::test;
   }
