@@ -42,7 +42,8 @@ final class ResultFiles {
         ConfigKeys.DATA_TRAIN)));
     provenance.put("seed", Long.toString(config.longValue(ConfigKeys.SEED)));
     provenance.put("created", java.time.Instant.now().toString());
-    CompressedNetworkModel model = CompressedNetworkModel.of(result.fineTuned(), provenance);
+    CompressedNetworkModel model = CompressedNetworkModel.of(result.fineTuned(), provenance)
+        .withSettingsOf(ParamKeys.compressor(config));
     String format = config.text(ConfigKeys.DATA_FORMAT);
     if (format.equals("builtin") || format.equals("idx")) {
       model.setInputScaling(IDX_SCALING);

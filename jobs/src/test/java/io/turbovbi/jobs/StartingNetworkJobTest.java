@@ -62,6 +62,12 @@ class StartingNetworkJobTest {
 
     CompressedNetworkModel.ModelData model = CompressedNetworkModel.readData(new Configuration(),
         result.resolve("model").toString());
+    TestRuns.withLocalSpark(spark -> {
+      CompressedNetworkModel saved = CompressedNetworkModel.load(result.resolve("model").toString());
+      assertEquals(8.0, saved.getTargetCompression(), "the model records the settings it was made with");
+      assertEquals(FIXTURE.toAbsolutePath().toString(), saved.getInitialNetwork());
+      assertEquals("pixel / 255", saved.getInputScaling());
+    });
     byte[] onnx = Files.readAllBytes(result.resolve("model.onnx"));
     OnnxImport.Imported written = OnnxImport.read(onnx);
     assertEquals(model.description(), written.network().spec().toString());

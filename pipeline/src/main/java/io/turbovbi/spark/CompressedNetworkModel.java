@@ -95,6 +95,20 @@ public final class CompressedNetworkModel extends ProbabilisticClassificationMod
     return data.channels() * data.height() * data.width();
   }
 
+  /**
+   * Records the settings the model was made with: every param explicitly set on {@code settings} (e.g. the compress
+   * job's configuration as params), except the input contract, which the model's network decides.
+   */
+  public CompressedNetworkModel withSettingsOf(TurboVbiParams settings) {
+    for (org.apache.spark.ml.param.Param<?> param : settings.params()) {
+      boolean contract = param.name().equals(imageShape().name()) || param.name().equals(classes().name());
+      if (settings.isSet(param) && hasParam(param.name()) && !contract) {
+        set(getParam(param.name()), settings.getOrDefault(param));
+      }
+    }
+    return this;
+  }
+
   public CompressedNetworkModel setInputScaling(String value) {
     set(inputScaling(), value);
     return this;

@@ -1,7 +1,6 @@
 package io.turbovbi.spark;
 
 import io.turbovbi.compress.RemovalAwareCost;
-import io.turbovbi.data.ImageShape;
 import io.turbovbi.mrf.BpSchedule;
 import io.turbovbi.mrf.MrfMode;
 import io.turbovbi.mrf.MrfParams;

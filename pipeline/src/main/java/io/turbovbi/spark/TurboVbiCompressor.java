@@ -1,5 +1,7 @@
 package io.turbovbi.spark;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.turbovbi.data.DataFrameSamples;
 import io.turbovbi.data.ImageShape;
 import io.turbovbi.data.LabeledSamples;
@@ -217,8 +219,7 @@ public final class TurboVbiCompressor
     }
     provenance.put("validation_accuracy", result.validationAccuracy().toString());
     provenance.put("created", java.time.Instant.now().toString());
-    CompressedNetworkModel model = CompressedNetworkModel.of(result.fineTuned(), provenance);
-    return model;
+    return CompressedNetworkModel.of(result.fineTuned(), provenance);
   }
 
   /** Progress to the log; no checkpoints. */
@@ -256,26 +257,36 @@ public final class TurboVbiCompressor
 
   @Override
   public MLWriter write() {
-    return new MLWriter() {
-      @Override
-      public void saveImpl(String path) {
-        ParamsMetadata.write(TurboVbiCompressor.this, path, sparkSession(), FORMAT_VERSION,
-            new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode());
-      }
-    };
+    return new Writer(this);
   }
 
   public static MLReader<TurboVbiCompressor> read() {
-    return new MLReader<>() {
-      @Override
-      public TurboVbiCompressor load(String path) {
-        com.fasterxml.jackson.databind.JsonNode metadata = ParamsMetadata.read(sc().hadoopConfiguration(), path,
-            TurboVbiCompressor.class, FORMAT_VERSION);
-        TurboVbiCompressor compressor = new TurboVbiCompressor(metadata.path("uid").asText());
-        ParamsMetadata.setParams(compressor, metadata);
-        return compressor;
-      }
-    };
+    return new Reader();
+  }
+
+  /** Spark's metadata/ with every param and this form's version; an estimator has no data. */
+  private static final class Writer extends MLWriter {
+    private final TurboVbiCompressor compressor;
+
+    Writer(TurboVbiCompressor compressor) {
+      this.compressor = compressor;
+    }
+
+    @Override
+    public void saveImpl(String path) {
+      ParamsMetadata.write(compressor, path, sparkSession(), FORMAT_VERSION, JsonNodeFactory.instance.objectNode());
+    }
+  }
+
+  private static final class Reader extends MLReader<TurboVbiCompressor> {
+    @Override
+    public TurboVbiCompressor load(String path) {
+      JsonNode metadata = ParamsMetadata.read(sc().hadoopConfiguration(), path, TurboVbiCompressor.class,
+          FORMAT_VERSION);
+      TurboVbiCompressor compressor = new TurboVbiCompressor(metadata.path("uid").asText());
+      ParamsMetadata.setParams(compressor, metadata);
+      return compressor;
+    }
   }
 
   public static TurboVbiCompressor load(String path) {
