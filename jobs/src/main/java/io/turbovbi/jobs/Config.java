@@ -21,6 +21,8 @@ import java.util.TreeMap;
 public final class Config {
   /** Prefix of this project's settings given as Spark settings. */
   public static final String SPARK_SETTINGS_PREFIX = "spark.turbovbi.";
+  /** Test-only Spark settings (fault injection, e.g. spark.turbovbi.test.failFirstAttempt): Spark's, not keys. */
+  private static final String TEST_SETTINGS_PREFIX = SPARK_SETTINGS_PREFIX + "test.";
   private final Map<String, String> values;
 
   private Config(Map<String, String> values) {
@@ -77,6 +79,7 @@ public final class Config {
         given.put(name, value);
       }
     });
+    given.keySet().removeIf(name -> name.startsWith(TEST_SETTINGS_PREFIX));
     Map<String, String> settings = new LinkedHashMap<>();
     given.forEach((name, value) -> {
       String keyName = name.substring(SPARK_SETTINGS_PREFIX.length());

@@ -57,6 +57,8 @@ class ParamKeysTest {
       assertEquals(7, Config.load(null, Map.of()).integer(ConfigKeys.TURBO_RAMP));
       assertEquals(5, Config.load(null, Map.of("turbo.ramp", "5")).integer(ConfigKeys.TURBO_RAMP));
       assertEquals(9, Config.load(null, Map.of("spark.turbovbi.turbo.hold", "9")).integer(ConfigKeys.TURBO_HOLD));
+      assertEquals("true", Config.load(null, Map.of("spark.turbovbi.test.failFirstAttempt", "true")).sparkSettings()
+          .get("spark.turbovbi.test.failFirstAttempt"), "test-only Spark settings go to Spark as they are");
       System.setProperty("spark.turbovbi.turbo.ramp", "0");
       ConfigException bad = assertThrows(ConfigException.class, () -> Config.load(null, Map.of()));
       assertTrue(bad.getMessage().startsWith("spark.turbovbi.turbo.ramp must be an integer in [1,"), bad.getMessage());
