@@ -203,21 +203,28 @@ public final class ConfigKeys {
   static String describeAll() {
     StringBuilder out = new StringBuilder();
     for (ConfigKey key : ALL.values()) {
-      out.append(String.format("%-26s %-10s %s (%s)%n", key.name(), key.defaultValue() == null ? "-"
-          : key.defaultValue(), key.description(), key.requirement()));
+      String param = ParamKeys.PARAMS.get(key);
+      out.append(String.format("%-26s %-10s %s (%s)%s%n", key.name(), key.defaultValue() == null ? "-"
+          : key.defaultValue(), key.description(), key.requirement(), param == null ? ""
+          : " [estimator param " + param + "]"));
     }
     return out.toString();
   }
 
   /** The README's table of keys; a test checks that the README holds exactly this. */
   static String markdownTable() {
-    StringBuilder out = new StringBuilder("| key | default | meaning | allowed |\n|---|---|---|---|\n");
+    StringBuilder out = new StringBuilder("| key | default | meaning | allowed | estimator param |\n"
+        + "|---|---|---|---|---|\n");
     for (ConfigKey key : ALL.values()) {
+      String param = ParamKeys.PARAMS.get(key);
       out.append("| `").append(key.name()).append("` | ").append(key.defaultValue() == null ? "(none)"
           : "`" + key.defaultValue() + "`").append(" | ").append(key.description().replace("|", "\\|"))
-          .append(" | ").append(key.requirement()).append(" |\n");
+          .append(" | ").append(key.requirement()).append(" | ").append(param == null ? "" : "`" + param + "`")
+          .append(" |\n");
     }
-    out.append("| `spark.*` | | any Spark setting, passed to Spark as it is | |\n");
+    out.append("| `spark.turbovbi.KEY` | | any key above as a Spark setting (--conf, spark-defaults); a key set directly "
+        + "wins | | |\n");
+    out.append("| `spark.*` | | any Spark setting, passed to Spark as it is | | |\n");
     return out.toString();
   }
 }
