@@ -19,7 +19,8 @@ import java.util.Map;
  * Writes a deterministic network as an ONNX model (IR version 8, opset 13) with standard operators only: Reshape,
  * Conv, Relu, MaxPool, Flatten, Gemm and Softmax. Input {@code input} holds a batch of flat rows
  * {@code [N, C*H*W]} as the engine takes them; outputs are {@code logits} and {@code probability}
- * ({@code [N, classes]}).
+ * ({@code [N, classes]}). The input shape, and whatever else the caller adds (the input contract), are written as
+ * the model's metadata_props; {@link OnnxImport} reads such a file back.
  */
 public final class OnnxExport {
   private static final int IR_VERSION = 8;
