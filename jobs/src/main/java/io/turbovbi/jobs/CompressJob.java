@@ -1,24 +1,23 @@
 package io.turbovbi.jobs;
 
 import io.turbovbi.compress.Evaluation;
-import io.turbovbi.compress.RemovalAwareCost;
+import io.turbovbi.compress.OnnxImport;
 import io.turbovbi.data.ImageShape;
 import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.data.ValidationSplit;
 import io.turbovbi.nn.Blas;
 import io.turbovbi.nn.DivergenceException;
 import io.turbovbi.nn.Network;
-import io.turbovbi.nn.OptimizerSettings;
-import io.turbovbi.nn.WeightShape;
+import io.turbovbi.nn.NetworkSpec;
 import io.turbovbi.spark.Checkpoint;
 import io.turbovbi.spark.CheckpointFormat;
 import io.turbovbi.spark.CompressionPipeline;
+import io.turbovbi.spark.CompressionSettings;
 import io.turbovbi.spark.ShardedData;
 import io.turbovbi.spark.SparkTrainer;
-import io.turbovbi.turbo.CompressionController;
+import io.turbovbi.spark.StartingNetwork;
 import io.turbovbi.turbo.IterationRecord;
 import io.turbovbi.turbo.Masks;
-import io.turbovbi.turbo.TurboSettings;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -43,6 +42,8 @@ final class CompressJob {
   static final String DIVERGE_IN_ITERATION = "turbovbi.test.divergeInIteration";
 
   private final Config config;
+  /** The trained network the run starts from ({@link ConfigKeys#NETWORK_INITIAL}), if any. */
+  private final Optional<OnnxImport.Imported> startingNetwork;
   private final PrintStream out;
   private final boolean json;
   private final boolean overwrite;
@@ -59,13 +60,41 @@ final class CompressJob {
   /** @param afterCheckpoint told the iteration of every checkpoint once it is written (tests stop runs with it) */
   CompressJob(Config config, PrintStream out, boolean json, boolean overwrite, boolean resume,
               IntConsumer afterCheckpoint) {
-    this.config = config;
+    this.hadoop = SparkSetup.hadoopConfiguration(config);
+    this.startingNetwork = startingNetwork(config, hadoop);
+    // The network description is the starting network's, so that everything the run writes and checks sees it.
+    this.config = startingNetwork.map(s -> config.with(ConfigKeys.NETWORK, s.network().spec().toString()))
+        .orElse(config);
     this.out = out;
     this.json = json;
     this.overwrite = overwrite;
     this.resume = resume;
     this.afterCheckpoint = afterCheckpoint;
-    this.hadoop = SparkSetup.hadoopConfiguration(config);
+  }
+
+  /**
+   * Reads {@link ConfigKeys#NETWORK_INITIAL}'s ONNX file, if set; a network set beside it must be the same (an empty
+   * one counts as unset, so that a configuration file's network can be cleared on the command line).
+   */
+  private static Optional<OnnxImport.Imported> startingNetwork(Config config, Configuration hadoop) {
+    String path = config.text(ConfigKeys.NETWORK_INITIAL);
+    if (path == null || path.isEmpty()) {
+      return Optional.empty();
+    }
+    OnnxImport.Imported imported;
+    try {
+      imported = StartingNetwork.read(hadoop, path);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(ConfigKeys.NETWORK_INITIAL.name() + ": " + e.getMessage());
+    }
+    String explicit = config.explicitValues().get(ConfigKeys.NETWORK.name());
+    String description = imported.network().spec().toString();
+    if (explicit != null && !explicit.isEmpty() && !NetworkSpec.parse(explicit).toString().equals(description)) {
+      throw new ConfigException(ConfigKeys.NETWORK.name() + " is '" + explicit + "' but the starting network "
+          + path + " (" + ConfigKeys.NETWORK_INITIAL.name() + ") is " + description + ": leave "
+          + ConfigKeys.NETWORK.name() + " unset (" + ConfigKeys.NETWORK.name() + "= on the command line)");
+    }
+    return Optional.of(imported);
   }
 
   /** Runs the job and returns where the result went; the Spark session is stopped at the end. */
@@ -108,8 +137,10 @@ final class CompressJob {
         config.required(ConfigKeys.METHOD).toUpperCase(Locale.ROOT));
     Network network = Models.network(config, shape.channels(), shape.height(), shape.width(),
         split.train().numClasses(), false);
+    float[] startingParams = startingNetwork.map(s -> startingParams(s, shape, split.train().numClasses()))
+        .orElse(null);
     Models.requireDriverMemoryFor(network);
-    CompressionPipeline.Settings settings = settings(method, shape, split.train().numClasses(), network);
+    CompressionPipeline.Settings settings = settings(network);
     output.prepare(overwrite, resume);
     Optional<CheckpointFormat.Saved> saved = resume ? output.newestUsableCheckpoint(warning -> say("warning: "
         + warning, new JsonLine().put("event", "warning").put("message", warning))) : Optional.empty();
@@ -139,7 +170,7 @@ final class CompressJob {
             .put("train", split.train().size()).put("validation", split.validation().size())
             .put("output", output.location()));
 
-    CompressionPipeline.Result result = new CompressionPipeline(settings).run(spark,
+    CompressionPipeline.Result result = new CompressionPipeline(settings).startingFrom(startingParams).run(spark,
         ShardedData.of(spark, split.train(), partitions), split.validation(),
         listener(output, saved.map(CheckpointFormat.Saved::checkpoint), run, runSettings));
     int threads = settings.driverThreads();
@@ -176,6 +207,23 @@ final class CompressJob {
     return output.location();
   }
 
+  /** The starting network's parameters, once its input shape and classes are checked against the data's. */
+  private float[] startingParams(OnnxImport.Imported imported, ImageShape shape, int classes) {
+    String path = config.text(ConfigKeys.NETWORK_INITIAL);
+    OnnxImport.Imported onData;
+    try {
+      onData = imported.withShape(shape);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(ConfigKeys.NETWORK_INITIAL.name() + ": " + path + ": " + e.getMessage()
+          + " (the data's shape, " + ConfigKeys.DATA_SHAPE.name() + ")");
+    }
+    if (onData.network().network().classes() != classes) {
+      throw new ConfigException(ConfigKeys.NETWORK_INITIAL.name() + ": " + path + " has "
+          + onData.network().network().classes() + " classes, the data " + classes);
+    }
+    return onData.network().params();
+  }
+
   /** Training epochs of the whole run: warm-up (or dense training), outer iterations and fine-tuning. */
   private static JsonLine epochs(CompressionPipeline.Result result, CompressionPipeline.Settings settings) {
     int warmUp = result.history().isEmpty() ? settings.magnitudeEpochs() : result.history().get(0).epochs();
@@ -184,31 +232,17 @@ final class CompressJob {
         .put("fine_tuning", settings.fineTuneEpochs()).put("total", warmUp + iterations + settings.fineTuneEpochs());
   }
 
-  private CompressionPipeline.Settings settings(CompressionPipeline.Method method, ImageShape shape, int classes,
-                                                Network network) {
-    int batch = config.integer(ConfigKeys.CLUSTER_BATCH) > 0 ? config.integer(ConfigKeys.CLUSTER_BATCH)
-        : config.integer(ConfigKeys.TRAIN_BATCH);
-    SparkTrainer.Settings trainer = new SparkTrainer.Settings(
-        SparkTrainer.Mode.valueOf(config.required(ConfigKeys.CLUSTER_MODE).toUpperCase(Locale.ROOT)), batch,
-        config.integer(ConfigKeys.CLUSTER_LOCAL_STEPS), config.integer(ConfigKeys.CLUSTER_DEPTH),
-        config.integer(ConfigKeys.CLUSTER_TASK_THREADS));
-    OptimizerSettings optimizer = Models.optimizer(config);
-    long keep = Math.max(1, Math.round(network.weightCount() / config.real(ConfigKeys.MAGNITUDE_COMPRESSION)));
-    TurboSettings turbo = TurboSetup.settings(config, network.weightLayers().length);
-    if (turbo.control().controlled()) {
-      try {
-        new CompressionController(turbo.control(), new RemovalAwareCost(network),
-            network.weightShapes().stream().mapToInt(WeightShape::count).toArray());
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(e.getMessage() + " (" + network.describe() + ")");
-      }
+  /**
+   * The pipeline's settings: the configuration as the estimator's params, made settings by the same code as the
+   * estimator's; a setting that does not fit the network is a configuration error.
+   */
+  private CompressionPipeline.Settings settings(Network network) {
+    try {
+      return CompressionSettings.of(ParamKeys.compressor(config), config.required(ConfigKeys.NETWORK), network,
+          ParamKeys.KEY_NAMES);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage() + " (" + network.describe() + ")");
     }
-    return new CompressionPipeline.Settings(method, config.required(ConfigKeys.NETWORK), shape.channels(),
-        shape.height(), shape.width(), classes, config.real(ConfigKeys.LOGVAR_INIT),
-        config.real(ConfigKeys.LOGVAR_CAP), turbo, trainer,
-        optimizer, config.integer(ConfigKeys.MAGNITUDE_EPOCHS), keep, config.integer(ConfigKeys.FINETUNE_EPOCHS),
-        new OptimizerSettings(optimizer.kind(), config.real(ConfigKeys.FINETUNE_LR), 0, optimizer.momentum()),
-        config.longValue(ConfigKeys.SEED), Models.threads(config));
   }
 
   private CompressionPipeline.Listener listener(RunOutput output, Optional<Checkpoint> saved, String run,

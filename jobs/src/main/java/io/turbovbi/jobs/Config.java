@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 
 /**
  * A job's configuration: a properties file ({@code key = value}, {@code #} comments) with command-line overrides,
@@ -18,13 +19,21 @@ import java.util.Properties;
  * message that names the key.
  */
 public final class Config {
+  /** Prefix of this project's settings given as Spark settings. */
+  public static final String SPARK_SETTINGS_PREFIX = "spark.turbovbi.";
+  /** Test-only Spark settings (fault injection, e.g. spark.turbovbi.test.failFirstAttempt): Spark's, not keys. */
+  private static final String TEST_SETTINGS_PREFIX = SPARK_SETTINGS_PREFIX + "test.";
   private final Map<String, String> values;
 
   private Config(Map<String, String> values) {
     this.values = values;
   }
 
-  /** Reads the file (if any), applies the overrides, and checks every key and value. */
+  /**
+   * Reads the file (if any), applies the overrides, then the settings given as Spark settings
+   * ({@value #SPARK_SETTINGS_PREFIX}KEY, e.g. from spark-submit's --conf or spark-defaults.conf) for keys not set
+   * otherwise, and checks every key and value.
+   */
   public static Config load(Path file, Map<String, String> overrides) {
     Map<String, String> values = new LinkedHashMap<>();
     if (file != null) {
@@ -40,6 +49,7 @@ public final class Config {
           .forEach(name -> values.put(name, properties.getProperty(name).trim()));
     }
     overrides.forEach((name, value) -> values.put(name, value.trim()));
+    fromSparkSettings(values).forEach(values::putIfAbsent);
     for (Map.Entry<String, String> entry : values.entrySet()) {
       ConfigKey key = ConfigKeys.all().get(entry.getKey());
       if (key == null && entry.getKey().startsWith(ConfigKeys.SPARK_PREFIX)) {
@@ -53,6 +63,37 @@ public final class Config {
       }
     }
     return new Config(values);
+  }
+
+  /**
+   * Settings given as Spark settings, {@code spark.turbovbi.KEY=VALUE} (spark-submit's {@code --conf}, spark-defaults,
+   * or the configuration itself), as {@code KEY=VALUE}; they count below a key set directly. Each is checked here, so
+   * that a message names it as it was given.
+   */
+  private static Map<String, String> fromSparkSettings(Map<String, String> values) {
+    Map<String, String> given = new TreeMap<>();
+    System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith(SPARK_SETTINGS_PREFIX))
+        .forEach(name -> given.put(name, System.getProperty(name).trim()));
+    values.forEach((name, value) -> {
+      if (name.startsWith(SPARK_SETTINGS_PREFIX)) {
+        given.put(name, value);
+      }
+    });
+    given.keySet().removeIf(name -> name.startsWith(TEST_SETTINGS_PREFIX));
+    Map<String, String> settings = new LinkedHashMap<>();
+    given.forEach((name, value) -> {
+      String keyName = name.substring(SPARK_SETTINGS_PREFIX.length());
+      ConfigKey key = ConfigKeys.all().get(keyName);
+      if (key == null) {
+        throw new ConfigException("unknown configuration key '" + keyName + "' in the Spark setting " + name
+            + suggestion(keyName));
+      }
+      if (!key.check().test(value)) {
+        throw new ConfigException(name + " must be " + key.requirement() + ", got '" + value + "'");
+      }
+      settings.put(keyName, value);
+    });
+    return settings;
   }
 
   private static String suggestion(String unknown) {

@@ -18,6 +18,9 @@ public final class ConfigKeys {
 
   public static final ConfigKey NETWORK = text("network", "lenet5",
       "network: a preset (lenet300, lenet5) or a layer list such as `conv(20,5) relu maxpool(2) flatten dense(10)`");
+  public static final ConfigKey NETWORK_INITIAL = text("network.initial", null,
+      "compress job: a trained network to start from, the path (local or hdfs://) of an ONNX file: its graph gives "
+          + "the network (network is then left unset, empty or the same) and its weights the starting means");
   public static final ConfigKey SEED = integer("seed", "1", "seed of every random choice of the run", 0,
       Long.MAX_VALUE);
   public static final ConfigKey THREADS = integer("threads", "0",
@@ -167,7 +170,7 @@ public final class ConfigKeys {
       "depth of the tree aggregation of round results", 1, 10);
 
   private static final Map<String, ConfigKey> ALL = index(
-      NETWORK, SEED, THREADS, DATA_FORMAT, DATA_TRAIN, DATA_TRAIN_LABELS, DATA_TRAIN_LIMIT, DATA_TEST,
+      NETWORK, NETWORK_INITIAL, SEED, THREADS, DATA_FORMAT, DATA_TRAIN, DATA_TRAIN_LABELS, DATA_TRAIN_LIMIT, DATA_TEST,
       DATA_TEST_LABELS, DATA_SHAPE, DATA_CLASSES, DATA_TEST_EVALUATE, DATA_VALIDATION, TRAIN_EPOCHS, TRAIN_BATCH,
       TRAIN_OPTIMIZER, TRAIN_LR, TRAIN_MOMENTUM, TRAIN_VARIATIONAL, LOGVAR_INIT, LOGVAR_CAP, LOGVAR_LR, PRIOR_PRECISION, FACTORISATION,
       WARMUP_PRIOR, WARMUP_EPOCHS, WARMUP_PATIENCE, TURBO_EPOCHS, TURBO_CONTROL, TURBO_TARGET, TURBO_TARGET_FLOPS,
@@ -200,21 +203,28 @@ public final class ConfigKeys {
   static String describeAll() {
     StringBuilder out = new StringBuilder();
     for (ConfigKey key : ALL.values()) {
-      out.append(String.format("%-26s %-10s %s (%s)%n", key.name(), key.defaultValue() == null ? "-"
-          : key.defaultValue(), key.description(), key.requirement()));
+      String param = ParamKeys.PARAMS.get(key);
+      out.append(String.format("%-26s %-10s %s (%s)%s%n", key.name(), key.defaultValue() == null ? "-"
+          : key.defaultValue(), key.description(), key.requirement(), param == null ? ""
+          : " [estimator param " + param + "]"));
     }
     return out.toString();
   }
 
   /** The README's table of keys; a test checks that the README holds exactly this. */
   static String markdownTable() {
-    StringBuilder out = new StringBuilder("| key | default | meaning | allowed |\n|---|---|---|---|\n");
+    StringBuilder out = new StringBuilder("| key | default | meaning | allowed | estimator param |\n"
+        + "|---|---|---|---|---|\n");
     for (ConfigKey key : ALL.values()) {
+      String param = ParamKeys.PARAMS.get(key);
       out.append("| `").append(key.name()).append("` | ").append(key.defaultValue() == null ? "(none)"
           : "`" + key.defaultValue() + "`").append(" | ").append(key.description().replace("|", "\\|"))
-          .append(" | ").append(key.requirement()).append(" |\n");
+          .append(" | ").append(key.requirement()).append(" | ").append(param == null ? "" : "`" + param + "`")
+          .append(" |\n");
     }
-    out.append("| `spark.*` | | any Spark setting, passed to Spark as it is | |\n");
+    out.append("| `spark.turbovbi.KEY` | | any key above as a Spark setting (--conf, spark-defaults); a key set directly "
+        + "wins | | |\n");
+    out.append("| `spark.*` | | any Spark setting, passed to Spark as it is | | |\n");
     return out.toString();
   }
 }

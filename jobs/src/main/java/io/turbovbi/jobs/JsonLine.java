@@ -1,11 +1,31 @@
 package io.turbovbi.jobs;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** One JSON object on one line, built field by field in insertion order; values may nest. */
+/**
+ * One JSON object on one line, built field by field in insertion order; values may nest. Written by Jackson, with a
+ * space after each colon and comma, and real numbers to six significant digits (non-finite ones as null).
+ */
 public final class JsonLine {
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final ObjectWriter WRITER = new ObjectMapper().writer(new Spaced());
+
   private final Map<String, Object> fields = new LinkedHashMap<>();
 
   public JsonLine put(String name, Object value) {
@@ -15,43 +35,55 @@ public final class JsonLine {
 
   @Override
   public String toString() {
-    StringBuilder out = new StringBuilder("{");
-    for (Map.Entry<String, Object> field : fields.entrySet()) {
-      if (out.length() > 1) {
-        out.append(", ");
-      }
-      quote(field.getKey(), out);
-      out.append(": ");
-      value(field.getValue(), out);
+    try {
+      return WRITER.writeValueAsString(node());
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
     }
-    return out.append('}').toString();
   }
 
-  private static void value(Object value, StringBuilder out) {
+  private ObjectNode node() {
+    ObjectNode object = NODES.objectNode();
+    fields.forEach((name, value) -> object.set(name, node(value)));
+    return object;
+  }
+
+  /** A value as a JSON node: numbers, booleans, nested lines, maps, collections and arrays; anything else as text. */
+  private static JsonNode node(Object value) {
     if (value == null) {
-      out.append("null");
+      return NODES.nullNode();
     } else if (value instanceof Double || value instanceof Float) {
       double d = ((Number) value).doubleValue();
-      out.append(Double.isFinite(d) ? sixDigits(d) : "null");
-    } else if (value instanceof Number || value instanceof Boolean) {
-      out.append(value);
+      return Double.isFinite(d) ? NODES.rawValueNode(new RawValue(sixDigits(d))) : NODES.nullNode();
+    } else if (value instanceof Long || value instanceof Integer || value instanceof Short
+        || value instanceof Byte) {
+      return NODES.numberNode(((Number) value).longValue());
+    } else if (value instanceof Number) {
+      return NODES.rawValueNode(new RawValue(value.toString()));
+    } else if (value instanceof Boolean b) {
+      return NODES.booleanNode(b);
     } else if (value instanceof JsonLine nested) {
-      out.append(nested);
+      return nested.node();
     } else if (value instanceof double[] array) {
-      list(java.util.Arrays.stream(array).boxed().toList(), out);
+      return list(Arrays.stream(array).boxed().toList());
     } else if (value instanceof int[] array) {
-      list(java.util.Arrays.stream(array).boxed().toList(), out);
+      return list(Arrays.stream(array).boxed().toList());
     } else if (value instanceof long[] array) {
-      list(java.util.Arrays.stream(array).boxed().toList(), out);
-    } else if (value instanceof java.util.Collection<?> collection) {
-      list(collection, out);
+      return list(Arrays.stream(array).boxed().toList());
+    } else if (value instanceof Collection<?> collection) {
+      return list(collection);
     } else if (value instanceof Map<?, ?> map) {
-      JsonLine nested = new JsonLine();
-      map.forEach((k, v) -> nested.put(k.toString(), v));
-      out.append(nested);
-    } else {
-      quote(value.toString(), out);
+      ObjectNode object = NODES.objectNode();
+      map.forEach((k, v) -> object.set(k.toString(), node(v)));
+      return object;
     }
+    return NODES.textNode(value.toString());
+  }
+
+  private static ArrayNode list(Collection<?> values) {
+    ArrayNode array = NODES.arrayNode();
+    values.forEach(value -> array.add(node(value)));
+    return array;
   }
 
   /** Six significant digits without trailing zeros after the decimal point: 80.0 -> 80, 393530.2 -> 393530. */
@@ -65,37 +97,23 @@ public final class JsonLine {
     return exponent < 0 ? mantissa : mantissa + formatted.substring(exponent);
   }
 
-  private static void list(java.util.Collection<?> values, StringBuilder out) {
-    out.append('[');
-    boolean first = true;
-    for (Object value : values) {
-      if (!first) {
-        out.append(", ");
-      }
-      value(value, out);
-      first = false;
-    }
-    out.append(']');
-  }
+  /** One line with a space after each colon and comma, as people read it in a terminal. */
+  private static final class Spaced extends MinimalPrettyPrinter {
+    private static final long serialVersionUID = 1L;
 
-  private static void quote(String text, StringBuilder out) {
-    out.append('"');
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
+    @Override
+    public void writeObjectFieldValueSeparator(JsonGenerator generator) throws IOException {
+      generator.writeRaw(": ");
     }
-    out.append('"');
+
+    @Override
+    public void writeObjectEntrySeparator(JsonGenerator generator) throws IOException {
+      generator.writeRaw(", ");
+    }
+
+    @Override
+    public void writeArrayValueSeparator(JsonGenerator generator) throws IOException {
+      generator.writeRaw(", ");
+    }
   }
 }

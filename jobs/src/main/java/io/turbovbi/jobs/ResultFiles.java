@@ -1,6 +1,7 @@
 package io.turbovbi.jobs;
 
 import io.turbovbi.compress.OnnxExport;
+import io.turbovbi.data.BuiltInSample;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.ParamBlock;
 import io.turbovbi.nn.ParamKind;
@@ -20,6 +21,8 @@ import org.apache.spark.sql.SparkSession;
 
 /** The files of a compression run's result directory, written in one atomic step (see {@link RunOutput}). */
 final class ResultFiles {
+  /** How the IDX readers (and the built-in sample) turn pixels into features. */
+  static final String IDX_SCALING = "pixel / 255";
   private final Config config;
 
   ResultFiles(Config config) {
@@ -39,7 +42,15 @@ final class ResultFiles {
         ConfigKeys.DATA_TRAIN)));
     provenance.put("seed", Long.toString(config.longValue(ConfigKeys.SEED)));
     provenance.put("created", java.time.Instant.now().toString());
-    CompressedNetworkModel model = CompressedNetworkModel.of(result.fineTuned(), provenance);
+    CompressedNetworkModel model = CompressedNetworkModel.of(result.fineTuned(), provenance)
+        .withSettingsOf(ParamKeys.compressor(config));
+    String format = config.text(ConfigKeys.DATA_FORMAT);
+    if (format.equals("builtin") || format.equals("idx")) {
+      model.setInputScaling(IDX_SCALING);
+    }
+    if (format.equals("builtin")) {
+      model.setClassLabels(BuiltInSample.CLASS_NAMES.toArray(new String[0]));
+    }
     output.writeResult(directory -> {
       directory.file("metrics.json", o -> o.write((metrics + "\n").getBytes(StandardCharsets.UTF_8)));
       if (!result.history().isEmpty()) {
@@ -59,7 +70,8 @@ final class ResultFiles {
         }
       }
       model.write().session(session).save(directory.path("model"));
-      directory.file("model.onnx", o -> o.write(OnnxExport.toBytes(result.fineTuned(), "turbovbi")));
+      directory.file("model.onnx", o -> o.write(OnnxExport.toBytes(result.fineTuned(), "turbovbi",
+          model.onnxMetadata())));
       directory.file("report.html", o -> o.write(report(result, structure, testAccuracy, network)
           .getBytes(StandardCharsets.UTF_8)));
     });

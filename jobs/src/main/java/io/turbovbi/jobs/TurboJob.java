@@ -9,6 +9,8 @@ import io.turbovbi.nn.GradientEngine;
 import io.turbovbi.nn.Network;
 import io.turbovbi.turbo.LocalWStep;
 import io.turbovbi.turbo.Masks;
+import io.turbovbi.spark.CompressionSettings;
+import io.turbovbi.turbo.TurboSettings;
 import io.turbovbi.turbo.TurboVbi;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -30,6 +32,15 @@ final class TurboJob {
     this.json = json;
   }
 
+  /** The configuration's Turbo-VBI settings, made by the same code as the estimator's and the compress job's. */
+  private TurboSettings turboSettings(int layers) {
+    try {
+      return CompressionSettings.turbo(ParamKeys.compressor(config), layers, ParamKeys.KEY_NAMES);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+  }
+
   /** Runs the method and returns its result. */
   TurboVbi.Result run() {
     ValidationSplit split = data.trainAndValidation();
@@ -46,7 +57,7 @@ final class TurboJob {
     try (LocalWStep wStep = new LocalWStep(network, network.initialParameters(seed), split.train(),
         split.validation(), Models.optimizer(config).build(network), config.integer(ConfigKeys.TRAIN_BATCH), threads,
         seed, config.real(ConfigKeys.LOGVAR_CAP))) {
-      TurboVbi loop = new TurboVbi(TurboSetup.settings(config, network.weightLayers().length),
+      TurboVbi loop = new TurboVbi(turboSettings(network.weightLayers().length),
           network.weightShapes(), wStep, new RemovalAwareCost(Models.network(config, shape.channels(),
           shape.height(), shape.width(), split.train().numClasses(), false)));
       TurboVbi.Result result = loop.run(new HistoryPrinter(out, json));

@@ -56,7 +56,7 @@ class CompressJobTest {
     TestRuns.Outcome outcome = reference();
     Path result = temp.resolve("reference/result");
     for (String file : List.of("metrics.json", "history.csv", "variational/params.npy", "variational/network.json",
-        "mask/layer-1.npy", "mask/layer-2.npy", "pit/layer-1.npy", "model/metadata.json", "model/data/params.bin")) {
+        "mask/layer-1.npy", "mask/layer-2.npy", "pit/layer-1.npy", "model/metadata/part-00000", "model/data/params.bin")) {
       assertTrue(Files.size(result.resolve(file)) > 0, file);
     }
     List<String> history = Files.readAllLines(result.resolve("history.csv"));

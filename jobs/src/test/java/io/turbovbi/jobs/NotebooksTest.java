@@ -54,6 +54,11 @@ class NotebooksTest {
       settings.put("cluster.master", "local[2]");
       assertEquals(0, TestRuns.compress(settings).status());
     }
+    Map<String, String> imported = TestRuns.smallRun(data.toString(), temp.resolve("imported").toString());
+    imported.remove("network");
+    imported.put("network.initial", StartingNetworkJobTest.FIXTURE.toAbsolutePath().toString());
+    imported.put("cluster.master", "local[2]");
+    assertEquals(0, TestRuns.compress(imported).status());
     List<String> command = new ArrayList<>(List.of("jupyter", "nbconvert", "--to", "notebook", "--execute",
         "--ExecutePreprocessor.timeout=300", "--output-dir", temp.resolve("executed").toString()));
     notebooks().forEach(notebook -> command.add(notebook.toString()));
@@ -62,6 +67,7 @@ class NotebooksTest {
     builder.environment().put("TURBOVBI_RESULT", temp.resolve("turbo/result").toString());
     builder.environment().put("TURBOVBI_RESULTS", temp.resolve("turbo/result") + "," + temp.resolve(
         "magnitude/result"));
+    builder.environment().put("TURBOVBI_ONNX_RESULT", temp.resolve("imported/result").toString());
     builder.environment().put("PYDEVD_DISABLE_FILE_VALIDATION", "1");
     long start = System.nanoTime();
     Process process = builder.start();

@@ -12,12 +12,23 @@ import java.nio.charset.StandardCharsets;
 final class ProtoWriter {
   private static final int VARINT = 0;
   private static final int LENGTH_DELIMITED = 2;
+  private static final int FIXED32 = 5;
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
   ProtoWriter varint(int field, long value) {
     tag(field, VARINT);
     rawVarint(value);
+    return this;
+  }
+
+  /** A float field (ONNX's float attributes). */
+  ProtoWriter float32(int field, float value) {
+    tag(field, FIXED32);
+    int bits = Float.floatToIntBits(value);
+    for (int i = 0; i < 4; i++) {
+      out.write((bits >>> (8 * i)) & 0xFF);
+    }
     return this;
   }
 

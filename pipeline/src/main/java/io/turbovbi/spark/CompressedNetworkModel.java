@@ -18,16 +18,14 @@ import org.apache.spark.ml.util.MLWriter;
 /**
  * A compressed network as a Spark ML classification model: a DataFrame with a vector column {@code features} in,
  * {@code rawPrediction}, {@code probability} and {@code prediction} out, so Spark's evaluators and pipelines work
- * on it. Saved and loaded with {@link #write()} and {@link #read()} (see {@link ModelFormat}) to local paths or
- * hdfs://.
+ * on it. It carries the {@link TurboVbiParams} it was made with. Saved and loaded with {@link #write()} and
+ * {@link #read()} (see {@link ModelFormat}) to local paths or hdfs://, alone or inside a saved PipelineModel.
  */
-public final class CompressedNetworkModel
-    extends ProbabilisticClassificationModel<Vector, CompressedNetworkModel> implements MLWritable {
+public final class CompressedNetworkModel extends ProbabilisticClassificationModel<Vector, CompressedNetworkModel>
+    implements TurboVbiParams, MLWritable {
   private static final long serialVersionUID = 1L;
-  /** The uid of a model being constructed: Spark's params read uid() before this class's constructor runs. */
-  private static final ThreadLocal<String> PENDING_UID = new ThreadLocal<>();
 
-  /** Set on first use, inside the superclass constructor; deliberately without an initialiser. */
+  /** Set inside the superclass constructor, where Spark's params first ask for it, and again after it. */
   private String uid;
   private final ModelData data;
   private transient ThreadLocal<GradientEngine> engines;
@@ -44,36 +42,41 @@ public final class CompressedNetworkModel
     }
   }
 
-  /** A model of a deterministic network; {@code provenance} says how it was made. */
+  /**
+   * A model of a deterministic network; {@code provenance} says how it was made. Its input contract (image shape,
+   * classes) is set from the network.
+   */
   public static CompressedNetworkModel of(MeanNetwork network, java.util.Map<String, String> provenance) {
-    return create(Identifiable$.MODULE$.randomUID("turbovbi"), new ModelData(network.spec().toString(),
-        network.network().channels(), network.network().height(), network.network().width(),
-        network.network().classes(), network.params().clone(), java.util.Map.copyOf(provenance)));
+    Network net = network.network();
+    CompressedNetworkModel model = new CompressedNetworkModel(Identifiable$.MODULE$.randomUID("turbovbi"),
+        new ModelData(network.spec().toString(), net.channels(), net.height(), net.width(), net.classes(),
+            network.params().clone(), java.util.Map.copyOf(provenance)));
+    model.set(model.imageShape(), net.channels() + "x" + net.height() + "x" + net.width());
+    model.set(model.classes(), net.classes());
+    return model;
   }
 
-  /** Only through {@link #create}, which makes the uid known before Spark's params ask for it. */
-  private CompressedNetworkModel(ModelData data) {
+  /** The model of {@code data}, with every param at its default; Spark's readers and copies create it so. */
+  public CompressedNetworkModel(String uid, ModelData data) {
+    this(ConstructionUid.announce(uid), data);
+  }
+
+  /** Runs once {@link ConstructionUid#announce} has made the uid known to Spark's params. */
+  private CompressedNetworkModel(ConstructionUid pending, ModelData data) {
     super();
+    this.uid = pending.done();
     this.data = data;
     if (data.network().parameterCount() != data.params().length) {
       throw new IllegalArgumentException("the model's network has " + data.network().parameterCount()
           + " parameters but " + data.params().length + " were given");
     }
-  }
-
-  private static CompressedNetworkModel create(String uid, ModelData data) {
-    PENDING_UID.set(uid);
-    try {
-      return new CompressedNetworkModel(data);
-    } finally {
-      PENDING_UID.remove();
-    }
+    setTurboVbiDefaults();
   }
 
   @Override
   public String uid() {
     if (uid == null) {
-      uid = PENDING_UID.get();
+      uid = ConstructionUid.pending();
     }
     return uid;
   }
@@ -92,11 +95,97 @@ public final class CompressedNetworkModel
     return data.channels() * data.height() * data.width();
   }
 
+  /**
+   * Records the settings the model was made with: every param explicitly set on {@code settings} (e.g. the compress
+   * job's configuration as params), except the input contract, which the model's network decides.
+   */
+  public CompressedNetworkModel withSettingsOf(TurboVbiParams settings) {
+    for (org.apache.spark.ml.param.Param<?> param : settings.params()) {
+      boolean contract = param.name().equals(imageShape().name()) || param.name().equals(classes().name());
+      if (settings.isSet(param) && hasParam(param.name()) && !contract) {
+        set(getParam(param.name()), settings.getOrDefault(param));
+      }
+    }
+    return this;
+  }
+
+  public CompressedNetworkModel setInputScaling(String value) {
+    set(inputScaling(), value);
+    return this;
+  }
+
+  public CompressedNetworkModel setClassLabels(String... labels) {
+    if (labels.length != 0 && labels.length != data.classes()) {
+      throw new IllegalArgumentException(labels.length + " class labels for " + data.classes() + " classes");
+    }
+    set(classLabels(), labels);
+    return this;
+  }
+
+  /**
+   * The input contract as ONNX metadata_props: the input shape, the scaling of raw inputs and the class labels, so
+   * that the ONNX file says what it expects.
+   */
+  public java.util.Map<String, String> onnxMetadata() {
+    java.util.Map<String, String> metadata = new java.util.LinkedHashMap<>();
+    metadata.put(io.turbovbi.compress.OnnxImport.INPUT_SHAPE_KEY, data.channels() + "x" + data.height() + "x"
+        + data.width());
+    metadata.put("turbovbi.input_scaling", getInputScaling());
+    metadata.put("turbovbi.class_labels", String.join(",", labels()));
+    return metadata;
+  }
+
+  /** The class labels, or 0, 1, ... when none are set. */
+  private String[] labels() {
+    String[] labels = getClassLabels();
+    if (labels.length == data.classes()) {
+      return labels;
+    }
+    String[] numbers = new String[data.classes()];
+    java.util.Arrays.setAll(numbers, Integer::toString);
+    return numbers;
+  }
+
+  /**
+   * Checks that the params describe the network the model holds: the image shape and classes of its input contract,
+   * and one label per class (or none).
+   *
+   * @throws IllegalArgumentException naming what disagrees
+   */
+  void checkInputContract() {
+    String shape = data.channels() + "x" + data.height() + "x" + data.width();
+    if (!getImageShape().toString().equals(shape) || getClasses() != data.classes()
+        || getClassLabels().length != 0 && getClassLabels().length != data.classes()) {
+      throw new IllegalArgumentException("the model's input contract (imageShape " + getImageShape() + ", classes "
+          + getClasses() + ", " + getClassLabels().length + " class labels) does not match its network, which takes "
+          + shape + " and gives " + data.classes() + " classes");
+    }
+  }
+
+  /** Checks the features column before any row is read: a vector whose size, when the column records it, fits. */
+  @Override
+  public org.apache.spark.sql.types.StructType transformSchema(org.apache.spark.sql.types.StructType schema) {
+    if (!java.util.Arrays.asList(schema.fieldNames()).contains(getFeaturesCol())) {
+      throw new IllegalArgumentException("the input has no column '" + getFeaturesCol() + "'; it has "
+          + String.join(", ", schema.fieldNames()));
+    }
+    int size = org.apache.spark.ml.attribute.AttributeGroup.fromStructField(schema.apply(getFeaturesCol())).size();
+    if (size >= 0 && size != numFeatures()) {
+      throw new IllegalArgumentException(wrongSize(size));
+    }
+    return super.transformSchema(schema);
+  }
+
+  private String wrongSize(int size) {
+    return "column '" + getFeaturesCol() + "' holds vectors of " + size + " values, but the model expects "
+        + numFeatures() + " features (images of " + data.channels() + "x" + data.height() + "x" + data.width()
+        + (getInputScaling().isEmpty() ? "" : ", " + getInputScaling()) + ")";
+  }
+
   @Override
   public Vector predictRaw(Vector features) {
     if (features.size() != numFeatures()) {
-      throw new IllegalArgumentException("the model expects " + numFeatures() + " features ("
-          + data.channels() + "x" + data.height() + "x" + data.width() + "), got " + features.size());
+      throw new IllegalArgumentException(wrongSize(features.size()));
     }
     double[] values = features.toArray();
     float[] input = new float[values.length];
@@ -156,7 +245,7 @@ public final class CompressedNetworkModel
 
   @Override
   public CompressedNetworkModel copy(ParamMap extra) {
-    return copyValues(create(uid(), data), extra);
+    return copyValues(new CompressedNetworkModel(uid(), data), extra).setParent(parent());
   }
 
   @Override
@@ -182,9 +271,5 @@ public final class CompressedNetworkModel
   /** What a saved model computes, read without a Spark session (local paths or any Hadoop file system). */
   public static ModelData readData(org.apache.hadoop.conf.Configuration hadoop, String path) {
     return ModelFormat.read(hadoop, path).data();
-  }
-
-  static CompressedNetworkModel restore(String uid, ModelData data) {
-    return create(uid, data);
   }
 }

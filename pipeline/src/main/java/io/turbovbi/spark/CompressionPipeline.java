@@ -9,6 +9,8 @@ import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.NetworkSpec;
 import io.turbovbi.nn.OptimizerSettings;
+import io.turbovbi.nn.ParamBlock;
+import io.turbovbi.nn.ParamKind;
 import io.turbovbi.nn.WeightShape;
 import io.turbovbi.turbo.CompressionController;
 import io.turbovbi.turbo.Control;
@@ -103,9 +105,45 @@ public final class CompressionPipeline {
                        MeanNetwork fineTuned, Map<String, Double> validationAccuracy, Map<String, Double> seconds) {}
 
   private final Settings settings;
+  /** The deterministic network's parameters to start from; null: a random initialisation from the seed. */
+  private float[] start;
 
   public CompressionPipeline(Settings settings) {
     this.settings = settings;
+  }
+
+  /**
+   * Starts from a trained network (DESIGN 2, outer loop: "the weights of a trained dense network") instead of a
+   * random initialisation: its weights become the means, its biases the biases.
+   *
+   * @param params the deterministic network's parameters (null: random initialisation)
+   */
+  public CompressionPipeline startingFrom(float[] params) {
+    if (params != null) {
+      int expected = deterministic(settings.description()).build().parameterCount();
+      if (params.length != expected) {
+        throw new IllegalArgumentException("the starting network has " + params.length + " parameters, "
+            + settings.description() + " has " + expected);
+      }
+    }
+    this.start = params == null ? null : params.clone();
+    return this;
+  }
+
+  /** The initial parameters of {@code network} (variational or not): the starting network's, or random ones. */
+  private float[] initialParameters(Network network) {
+    float[] params = network.initialParameters(settings.seed());
+    if (start == null) {
+      return params;
+    }
+    Network plain = deterministic(settings.description()).build();
+    for (int layer : plain.weightLayers()) {
+      for (ParamKind kind : new ParamKind[] {ParamKind.WEIGHT, ParamKind.BIAS}) {
+        ParamBlock from = plain.block(layer, kind);
+        System.arraycopy(start, from.offset(), params, network.block(layer, kind).offset(), from.length());
+      }
+    }
+    return params;
   }
 
   public Result run(JavaSparkContext spark, JavaRDD<Shard> shards, LabeledSamples validation, Listener listener) {
@@ -152,8 +190,8 @@ public final class CompressionPipeline {
         settings.width(), settings.classes(), true, settings.initialLogVar());
     Network network = recipe.build();
     listener.phase("Turbo-VBI on " + network.describe());
-    try (SparkWStep wStep = new SparkWStep(new SparkTrainer(spark, recipe, network.initialParameters(
-        settings.seed()), shards, settings.optimizer(), settings.seed(), settings.trainer(),
+    try (SparkWStep wStep = new SparkWStep(new SparkTrainer(spark, recipe, initialParameters(network), shards,
+        settings.optimizer(), settings.seed(), settings.trainer(),
         settings.driverThreads()), validation, settings.logVarCap())) {
       SparkTrainer trainer = wStep.trainer();
       trainer.onEpoch(listener::epoch);
@@ -194,7 +232,7 @@ public final class CompressionPipeline {
     Network network = recipe.build();
     Control control = settings.turbo().control();
     listener.phase("training the dense " + network.describe());
-    try (SparkTrainer trainer = new SparkTrainer(spark, recipe, network.initialParameters(settings.seed()), shards,
+    try (SparkTrainer trainer = new SparkTrainer(spark, recipe, initialParameters(network), shards,
         settings.optimizer(), settings.seed(), settings.trainer(), settings.driverThreads())) {
       trainer.onEpoch(listener::epoch);
       if (!control.controlled()) {

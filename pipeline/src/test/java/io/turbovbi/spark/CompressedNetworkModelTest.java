@@ -20,6 +20,7 @@ import java.util.SplittableRandom;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -149,20 +150,85 @@ class CompressedNetworkModelTest {
   void aModelOfAnotherFormatVersionIsRefused() throws Exception {
     Path path = temp.resolve("future");
     CompressedNetworkModel.of(network, Map.of()).write().save(path.toString());
-    Path metadata = path.resolve("metadata.json");
-    Files.writeString(metadata, Files.readString(metadata).replace("\"formatVersion\" : 1", "\"formatVersion\" : 7"),
+    Path metadata = path.resolve("metadata/part-00000");
+    String line = Files.readString(metadata);
+    assertTrue(line.contains("\"turbovbiFormatVersion\":2"), line);
+    Files.writeString(metadata, line.replace("\"turbovbiFormatVersion\":2", "\"turbovbiFormatVersion\":7"),
         StandardCharsets.UTF_8);
     // Hadoop's local file system keeps a checksum beside each file; another writer would have written its own.
-    Files.deleteIfExists(path.resolve(".metadata.json.crc"));
+    Files.deleteIfExists(path.resolve("metadata/.part-00000.crc"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> CompressedNetworkModel.load(path.toString()));
-    assertTrue(e.getMessage().contains("saved in model format 7; this version reads format 1"), e.getMessage());
+    assertTrue(e.getMessage().contains("saved in CompressedNetworkModel format 7; this version reads format 2"),
+        e.getMessage());
+  }
+
+  @Test
+  void theSavedFolderIsSparksParamsLayoutWithTheInputContract() throws Exception {
+    Path path = temp.resolve("layout");
+    CompressedNetworkModel.of(network, Map.of()).write().save(path.toString());
+    DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path.toString(), spark,
+        CompressedNetworkModel.class.getName());
+    com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(metadata.metadataJson());
+    assertEquals("1x6x6", json.path("paramMap").path("imageShape").asText(), metadata.metadataJson());
+    assertEquals("[1,6,6]", json.path("input").toString());
+    assertTrue(Files.exists(path.resolve("data/params.bin")));
+    CompressedNetworkModel loaded = DefaultParamsReader.loadParamsInstance(path.toString(), spark);
+    assertArrayEquals(network.params(), loaded.data().params());
+    assertEquals(4, loaded.getClasses());
+  }
+
+  @Test
+  void aDataFrameWithTheWrongVectorSizeGetsAClearError() {
+    CompressedNetworkModel model = CompressedNetworkModel.of(network, Map.of()).setInputScaling("pixel / 255");
+    List<Row> rows = List.of(RowFactory.create(Vectors.dense(new double[35])));
+    Dataset<Row> frame = spark.createDataFrame(rows, new StructType().add("features", new VectorUDT()));
+    Exception e = assertThrows(Exception.class, () -> model.transform(frame).collectAsList());
+    String expected = "column 'features' holds vectors of 35 values, but the model expects 36 features (images of "
+        + "1x6x6, pixel / 255)";
+    Throwable cause = e;
+    while (cause != null && (cause.getMessage() == null || !cause.getMessage().contains(expected))) {
+      cause = cause.getCause();
+    }
+    assertTrue(cause != null, "no cause says: " + expected + "; got " + e);
+    // A column that records its size is refused before any row is read.
+    Dataset<Row> sized = new org.apache.spark.ml.feature.VectorSizeHint().setInputCol("features").setSize(35)
+        .transform(frame);
+    IllegalArgumentException early = assertThrows(IllegalArgumentException.class, () -> model.transform(sized));
+    assertTrue(early.getMessage().contains(expected), early.getMessage());
+  }
+
+  @Test
+  void theInputContractTravelsWithTheModelAndItsOnnxFile() throws Exception {
+    String[] labels = {"a", "b", "c", "d"};
+    CompressedNetworkModel model = CompressedNetworkModel.of(network, Map.of()).setInputScaling("pixel / 255")
+        .setClassLabels(labels);
+    String path = temp.resolve("contract").toString();
+    model.write().save(path);
+    CompressedNetworkModel loaded = CompressedNetworkModel.load(path);
+    assertEquals("pixel / 255", loaded.getInputScaling());
+    assertArrayEquals(labels, loaded.getClassLabels());
+    assertEquals("1x6x6", loaded.getImageShape().toString());
+    Map<String, String> onnx = io.turbovbi.compress.OnnxImport.read(io.turbovbi.compress.OnnxExport.toBytes(
+        network, "test", loaded.onnxMetadata())).metadata();
+    assertEquals("1x6x6", onnx.get(io.turbovbi.compress.OnnxImport.INPUT_SHAPE_KEY));
+    assertEquals("pixel / 255", onnx.get("turbovbi.input_scaling"));
+    assertEquals("a,b,c,d", onnx.get("turbovbi.class_labels"));
+    assertThrows(IllegalArgumentException.class, () -> model.setClassLabels("a", "b"));
+
+    Path metadata = temp.resolve("contract/metadata/part-00000");
+    Files.writeString(metadata, Files.readString(metadata).replace("\"imageShape\":\"1x6x6\"",
+        "\"imageShape\":\"1x7x7\""), StandardCharsets.UTF_8);
+    Files.deleteIfExists(temp.resolve("contract/metadata/.part-00000.crc"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CompressedNetworkModel.load(path));
+    assertTrue(e.getMessage().contains("input contract (imageShape 1x7x7"), e.getMessage());
   }
 
   @Test
   void aFolderWithoutAModelIsRefused() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> CompressedNetworkModel.load(temp.toString()));
-    assertTrue(e.getMessage().contains("holds no saved model"), e.getMessage());
+    assertTrue(e.getMessage().contains("holds no saved CompressedNetworkModel"), e.getMessage());
   }
 }

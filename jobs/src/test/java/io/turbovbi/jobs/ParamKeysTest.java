@@ -1,0 +1,75 @@
+package io.turbovbi.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.turbovbi.spark.TurboVbiCompressor;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.spark.ml.param.Param;
+import org.junit.jupiter.api.Test;
+
+/** The compress job's settings are the estimator's params: one mapping, equal defaults, Spark settings read too. */
+class ParamKeysTest {
+  /** Params that are no job setting: Spark's columns, the input contract the job fills from the data format. */
+  private static final Set<String> NOT_JOB_SETTINGS = Set.of("featuresCol", "labelCol", "predictionCol",
+      "probabilityCol", "rawPredictionCol", "thresholds", "inputScaling", "classLabels");
+
+  @Test
+  void everyKeyDefaultIsItsParamsDefault() {
+    TurboVbiCompressor defaults = new TurboVbiCompressor();
+    ParamKeys.PARAMS.forEach((key, name) -> {
+      Param<Object> param = defaults.getParam(name);
+      if (key.defaultValue() != null) {
+        assertTrue(Objects.deepEquals(ParamKeys.value(param, key.defaultValue()), defaults.getOrDefault(param)),
+            key.name() + " = " + key.defaultValue() + " but " + name + " defaults to " + defaults.getOrDefault(param));
+      }
+    });
+  }
+
+  @Test
+  void everyCompressionParamHasAKey() {
+    Set<String> mapped = new HashSet<>(ParamKeys.PARAMS.values());
+    for (Param<?> param : new TurboVbiCompressor().params()) {
+      assertTrue(mapped.contains(param.name()) || NOT_JOB_SETTINGS.contains(param.name()), param.name()
+          + " has no configuration key in ParamKeys");
+    }
+  }
+
+  @Test
+  void aConfigurationBecomesTheEstimatorsParams() {
+    Config config = Config.load(null, Map.of("prior.bbar", "1e-5,2e-5", "turbo.ramp", "3", "cluster.batch", "64",
+        "mrf.mode", "iid,rows"));
+    TurboVbiCompressor compressor = ParamKeys.compressor(config);
+    assertTrue(java.util.Arrays.equals(new double[] {1e-5, 2e-5}, compressor.$(compressor.priorBbar())));
+    assertEquals(3, compressor.intValue(compressor.ramp()));
+    assertEquals(64, compressor.intValue(compressor.batchSize()), "cluster.batch is the distributed batch");
+    assertEquals("iid,rows", compressor.$(compressor.mrfMode()));
+  }
+
+  @Test
+  void settingsGivenAsSparkSettingsCountBelowKeysSetDirectly() {
+    System.setProperty("spark.turbovbi.turbo.ramp", "7");
+    try {
+      assertEquals(7, Config.load(null, Map.of()).integer(ConfigKeys.TURBO_RAMP));
+      assertEquals(5, Config.load(null, Map.of("turbo.ramp", "5")).integer(ConfigKeys.TURBO_RAMP));
+      assertEquals(9, Config.load(null, Map.of("spark.turbovbi.turbo.hold", "9")).integer(ConfigKeys.TURBO_HOLD));
+      assertEquals("true", Config.load(null, Map.of("spark.turbovbi.test.failFirstAttempt", "true")).sparkSettings()
+          .get("spark.turbovbi.test.failFirstAttempt"), "test-only Spark settings go to Spark as they are");
+      System.setProperty("spark.turbovbi.turbo.ramp", "0");
+      ConfigException bad = assertThrows(ConfigException.class, () -> Config.load(null, Map.of()));
+      assertTrue(bad.getMessage().startsWith("spark.turbovbi.turbo.ramp must be an integer in [1,"), bad.getMessage());
+      System.setProperty("spark.turbovbi.turbo.rmap", "3");
+      System.clearProperty("spark.turbovbi.turbo.ramp");
+      ConfigException unknown = assertThrows(ConfigException.class, () -> Config.load(null, Map.of()));
+      assertTrue(unknown.getMessage().contains("'turbo.rmap' in the Spark setting spark.turbovbi.turbo.rmap (did "
+          + "you mean 'turbo.ramp'?)"), unknown.getMessage());
+    } finally {
+      System.clearProperty("spark.turbovbi.turbo.ramp");
+      System.clearProperty("spark.turbovbi.turbo.rmap");
+    }
+  }
+}
