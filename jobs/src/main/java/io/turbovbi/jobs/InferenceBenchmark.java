@@ -10,14 +10,17 @@ import io.turbovbi.nn.Network;
 import io.turbovbi.nn.NetworkSpec;
 import io.turbovbi.spark.CompressedNetworkModel;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.IntConsumer;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * Inference speed of a compressed model against the dense network it came from, on one thread: the dense network
- * (BLAS), the compressed network with its dense smaller layers (BLAS), and the compressed network multiplying only
- * its non-zero weights ({@link SparseInference}).
+ * Inference speed of compressed models against the dense network they came from, side by side in one JVM, on one
+ * thread: the dense network (BLAS), then for each model its network after unit removal with dense layers (BLAS) and
+ * with each layer in the fastest of the kernels {@link SparseInference} measures.
  */
 final class InferenceBenchmark {
   private final PrintStream out;
@@ -33,38 +36,63 @@ final class InferenceBenchmark {
   /**
    * Measures one batch size: a JVM that has run one size carries JIT profiles that slow the next one down (seen:
    * sparse LeNet-5 at batch 256 2-4x slower after batch 1), so each size gets a run of its own.
+   *
+   * @param models comma-separated {@code path} or {@code label=path} entries, all compressed from the same network
    */
-  void run(String modelPath, int batch) {
+  void run(String models, int batch) {
     LabeledSamples sample = BuiltInSample.test();
     float[] images = sample.features();
     int available = sample.size();
     if (batch < 1 || batch > available) {
       throw new ConfigException("--batch must be in [1, " + available + "], the size of the built-in test sample");
     }
-    CompressedNetworkModel.ModelData data = CompressedNetworkModel.readData(new Configuration(), modelPath);
-    String original = data.provenance().get("original_description");
-    if (original == null) {
-      throw new ConfigException(modelPath + " does not say which network it was compressed from");
+    List<String[]> entries = Arrays.stream(models.split(",")).map(String::trim).filter(e -> !e.isEmpty())
+        .map(e -> e.contains("=") ? e.split("=", 2) : new String[] {e, e}).toList();
+    if (entries.isEmpty()) {
+      throw new ConfigException("--model needs at least one model folder");
     }
-    Network dense = NetworkSpec.parse(original).build(data.channels(), data.height(), data.width(), data.classes(),
-        LayerFactory.DETERMINISTIC);
+    List<CompressedNetworkModel.ModelData> data = new ArrayList<>();
+    for (String[] entry : entries) {
+      CompressedNetworkModel.ModelData model = CompressedNetworkModel.readData(new Configuration(), entry[1]);
+      String original = model.provenance().get("original_description");
+      if (original == null) {
+        throw new ConfigException(entry[1] + " does not say which network it was compressed from");
+      }
+      if (!data.isEmpty() && !original.equals(data.get(0).provenance().get("original_description"))) {
+        throw new ConfigException(entry[1] + " was compressed from " + original + ", not from "
+            + data.get(0).provenance().get("original_description") + " like " + entries.get(0)[1]);
+      }
+      data.add(model);
+    }
+    CompressedNetworkModel.ModelData first = data.get(0);
+    String original = first.provenance().get("original_description");
+    Network dense = NetworkSpec.parse(original).build(first.channels(), first.height(), first.width(),
+        first.classes(), LayerFactory.DETERMINISTIC);
     float[] denseParams = dense.initialParameters(1);
-    Network compressed = data.network();
-    MeanNetwork model = new MeanNetwork(NetworkSpec.parse(data.description()), compressed, data.params());
-    SparseInference sparse = new SparseInference(model);
-    float[] logits = new float[batch * data.classes()];
+    float[] logits = new float[batch * first.classes()];
     double denseRate;
     try (GradientEngine engine = new GradientEngine(dense, 1, batch)) {
       denseRate = rate(batch, from -> engine.predict(denseParams, images, from, batch, logits), available);
     }
-    double smallRate;
-    try (GradientEngine engine = new GradientEngine(compressed, 1, batch)) {
-      smallRate = rate(batch, from -> engine.predict(data.params(), images, from, batch, logits), available);
+    report(original, batch, "dense", "", denseRate, denseRate, "");
+    for (int m = 0; m < data.size(); m++) {
+      CompressedNetworkModel.ModelData model = data.get(m);
+      Network compressed = model.network();
+      long nonZeros = 0;
+      for (float p : model.params()) {
+        nonZeros += p != 0f ? 1 : 0;
+      }
+      String label = entries.get(m)[0] + " (" + compressed.describe() + ")";
+      double smallRate;
+      try (GradientEngine engine = new GradientEngine(compressed, 1, batch)) {
+        smallRate = rate(batch, from -> engine.predict(model.params(), images, from, batch, logits), available);
+      }
+      report(original, batch, "dense layers", label, smallRate, denseRate, "");
+      SparseInference sparse = new SparseInference(new MeanNetwork(NetworkSpec.parse(model.description()),
+          compressed, model.params()), batch);
+      double sparseRate = rate(batch, from -> sparse.predict(images, from, batch), available);
+      report(original, batch, "best kernels", label, sparseRate, denseRate, String.join(" / ", sparse.kernels()));
     }
-    double sparseRate = rate(batch, from -> sparse.predict(images, from, batch), available);
-    report(original, batch, "dense", denseRate, denseRate);
-    report(original, batch, "compressed, dense layers", smallRate, denseRate);
-    report(original, batch, "compressed, sparse layers", sparseRate, denseRate);
   }
 
   /** Samples per second of a forward pass over batches taken in turn from the sample, after a warm-up. */
@@ -85,14 +113,15 @@ final class InferenceBenchmark {
     return samples / ((System.nanoTime() - start) / 1e9);
   }
 
-  private void report(String network, int batch, String variant, double samplesPerSecond, double dense) {
+  private void report(String network, int batch, String variant, String model, double samplesPerSecond, double dense,
+                      String kernels) {
     if (json) {
       out.println(new JsonLine().put("benchmark", "inference").put("network", network).put("batch", batch)
-          .put("variant", variant).put("threads", 1).put("samples_per_s", samplesPerSecond)
-          .put("speedup", samplesPerSecond / dense));
+          .put("model", model).put("variant", variant).put("kernels", kernels).put("threads", 1)
+          .put("samples_per_s", samplesPerSecond).put("speedup", samplesPerSecond / dense));
     } else {
-      out.printf(Locale.ROOT, "%-14s batch %4d  %-26s %,12.0f samples/s  %6.1fx%n", network, batch, variant,
-          samplesPerSecond, samplesPerSecond / dense);
+      out.printf(Locale.ROOT, "batch %4d  %-40s %-13s %,12.0f samples/s  %6.1fx  %s%n", batch, model, variant,
+          samplesPerSecond, samplesPerSecond / dense, kernels);
     }
   }
 }
