@@ -194,7 +194,8 @@ final class CompressJob {
         config.integer(ConfigKeys.CLUSTER_TASK_THREADS));
     OptimizerSettings optimizer = Models.optimizer(config);
     long keep = Math.max(1, Math.round(network.weightCount() / config.real(ConfigKeys.MAGNITUDE_COMPRESSION)));
-    TurboSettings turbo = TurboSetup.settings(config, network.weightLayers().length);
+    TurboSettings turbo = TurboSetup.settings(config, network.weightLayers().length, warning -> say("warning: "
+        + warning, new JsonLine().put("event", "warning").put("message", warning)));
     if (turbo.control().controlled()) {
       try {
         new CompressionController(turbo.control(), new RemovalAwareCost(network),

@@ -9,6 +9,8 @@ import io.turbovbi.nn.GradientEngine;
 import io.turbovbi.nn.Network;
 import io.turbovbi.turbo.LocalWStep;
 import io.turbovbi.turbo.Masks;
+import io.turbovbi.turbo.SupportGeometries;
+import io.turbovbi.turbo.TurboSettings;
 import io.turbovbi.turbo.TurboVbi;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -38,6 +40,8 @@ final class TurboJob {
         split.train().numClasses(), true);
     int threads = Models.threads(config);
     long seed = config.longValue(ConfigKeys.SEED);
+    TurboSettings settings = TurboSetup.settings(config, network.weightLayers().length,
+        warning -> System.err.println("warning: " + warning));
     if (!json) {
       out.printf(Locale.ROOT, "Turbo-VBI on %s, %,d weights; BLAS %s; %d thread(s); train %d, validation %d%n",
           network.describe(), network.weightCount(), Blas.implementation(), threads, split.train().size(),
@@ -46,9 +50,9 @@ final class TurboJob {
     try (LocalWStep wStep = new LocalWStep(network, network.initialParameters(seed), split.train(),
         split.validation(), Models.optimizer(config).build(network), config.integer(ConfigKeys.TRAIN_BATCH), threads,
         seed, config.real(ConfigKeys.LOGVAR_CAP))) {
-      TurboVbi loop = new TurboVbi(TurboSetup.settings(config, network.weightLayers().length),
-          network.weightShapes(), wStep, new RemovalAwareCost(Models.network(config, shape.channels(),
-          shape.height(), shape.width(), split.train().numClasses(), false)));
+      TurboVbi loop = TurboVbi.onGeometries(settings, SupportGeometries.of(network), wStep,
+          new RemovalAwareCost(Models.network(config, shape.channels(), shape.height(), shape.width(),
+          split.train().numClasses(), false)));
       TurboVbi.Result result = loop.run(new HistoryPrinter(out, json));
       float[] masked = Masks.apply(network, wStep.parameters(), result.masks());
       LabeledSamples test = data.test();

@@ -58,8 +58,8 @@ public final class TurboVbiCompressor extends Estimator<CompressedNetworkModel> 
   private final IntParam numClasses = new IntParam(this, "numClasses", "number of classes", ParamValidators.gtEq(2));
   private final Param<String> method = new Param<>(this, "method", "turbo, iid or magnitude",
       ParamValidators.inArray(new String[] {"turbo", "iid", "magnitude"}));
-  private final Param<String> mrfMode = new Param<>(this, "mrfMode", "support prior: grid, rows or iid",
-      ParamValidators.inArray(new String[] {"grid", "rows", "iid"}));
+  private final Param<String> mrfMode = new Param<>(this, "mrfMode", "support prior: graph, grid, rows or iid",
+      ParamValidators.inArray(new String[] {"graph", "grid", "rows", "iid"}));
   private final DoubleParam p01 = new DoubleParam(this, "p01", "MRF chains: P(active | inactive)",
       ParamValidators.inRange(0, 1, false, false));
   private final DoubleParam p10 = new DoubleParam(this, "p10", "MRF chains: P(inactive | active)",
@@ -101,8 +101,8 @@ public final class TurboVbiCompressor extends Estimator<CompressedNetworkModel> 
     setDefault(numClasses, 10);
     setDefault(method, "turbo");
     setDefault(mrfMode, "rows");
-    setDefault(p01, 0.2);
-    setDefault(p10, 0.5);
+    setDefault(p01, 0.25);
+    setDefault(p10, 0.625);
     setDefault(bbar, 1e-4);
     setDefault(iterations, 6);
     setDefault(warmUpEpochs, 2);
@@ -229,6 +229,9 @@ public final class TurboVbiCompressor extends Estimator<CompressedNetworkModel> 
     JavaSparkContext spark = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
     int layers = plain.weightLayers().length;
     MrfParams mrf = MrfParams.of(MrfMode.of($(mrfMode)), (Double) $(p01), (Double) $(p10));
+    if (mrf.supercriticalReason() != null) {
+      throw new IllegalArgumentException(mrf.supercriticalReason());
+    }
     TurboSettings turbo = new TurboSettings(Factorisation.DEFAULT,
         Collections.nCopies(layers, new GammaMixturePrior(1, 1, 1, (Double) $(bbar))),
         Collections.nCopies(layers, mrf), WarmUpPrior.ACTIVE, (Integer) $(warmUpEpochs),
