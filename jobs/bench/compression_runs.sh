@@ -8,8 +8,8 @@
 # schedule warmup lenet5-full graph-lenet300-7500 graph-lenet300-full graph-lenet5-7500 (default: all, in this
 # order); each run writes runs/NAME. Hours on 2 cores: run the groups you need.
 # The graph-* groups run graph mode beside rows and grid with the committed (sub-critical) chains p01 = 0.25,
-# p10 = 0.625 ("-subcritical": the earlier rows and grid runs used 0.2 / 0.5, at the critical coupling); iid does
-# not depend on them (same lambda), so the earlier iid run of the group is the iid row.
+# p10 = 0.625 ("-subcritical": the earlier rows and grid runs used 0.2 / 0.5, at the critical coupling), and iid
+# again with today's code ("-rerun"; iid does not depend on p01 and p10, which keep lambda).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # TURBOVBI_JAR: a copy of the runnable jar (beside its lib/) to keep running while the project is rebuilt
@@ -58,8 +58,10 @@ for group in "${groups[@]}"; do
       mrf.mode=graph
       run lenet300-7500-rows-subcritical --conf conf/lenet300-fashion.properties data.train.limit=7500
       run lenet300-7500-grid-subcritical --conf conf/lenet300-fashion.properties data.train.limit=7500 \
-      mrf.mode=grid ;;
-    graph-lenet300-full) run lenet300-full-graph --conf conf/lenet300-fashion.properties mrf.mode=graph ;;
+      mrf.mode=grid
+      run lenet300-7500-iid-rerun --conf conf/lenet300-fashion.properties data.train.limit=7500 method=iid ;;
+    graph-lenet300-full) run lenet300-full-graph --conf conf/lenet300-fashion.properties mrf.mode=graph
+      run lenet300-full-iid-rerun --conf conf/lenet300-fashion.properties method=iid ;;
     graph-lenet5-7500) run lenet5-7500-graph --conf conf/lenet5-fashion.properties data.train.limit=7500 \
       mrf.mode=graph ;;
     lenet5-flops) run lenet5-7500-flops --conf conf/lenet5-fashion.properties data.train.limit=7500 \

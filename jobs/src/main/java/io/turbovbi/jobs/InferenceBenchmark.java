@@ -74,7 +74,7 @@ final class InferenceBenchmark {
     try (GradientEngine engine = new GradientEngine(dense, 1, batch)) {
       denseRate = rate(batch, from -> engine.predict(denseParams, images, from, batch, logits), available);
     }
-    report(original, batch, "dense", "", denseRate, denseRate, "");
+    report(original, batch, "dense", "", "", denseRate, denseRate, "");
     for (int m = 0; m < data.size(); m++) {
       CompressedNetworkModel.ModelData model = data.get(m);
       Network compressed = model.network();
@@ -82,16 +82,17 @@ final class InferenceBenchmark {
       for (float p : model.params()) {
         nonZeros += p != 0f ? 1 : 0;
       }
-      String label = entries.get(m)[0] + " (" + compressed.describe() + ")";
+      String label = entries.get(m)[0];
       double smallRate;
       try (GradientEngine engine = new GradientEngine(compressed, 1, batch)) {
         smallRate = rate(batch, from -> engine.predict(model.params(), images, from, batch, logits), available);
       }
-      report(original, batch, "dense layers", label, smallRate, denseRate, "");
+      report(original, batch, "dense layers", label, compressed.describe(), smallRate, denseRate, "");
       SparseInference sparse = new SparseInference(new MeanNetwork(NetworkSpec.parse(model.description()),
           compressed, model.params()), batch);
       double sparseRate = rate(batch, from -> sparse.predict(images, from, batch), available);
-      report(original, batch, "best kernels", label, sparseRate, denseRate, String.join(" / ", sparse.kernels()));
+      report(original, batch, "best kernels", label, compressed.describe(), sparseRate, denseRate,
+          String.join(" / ", sparse.kernels()));
     }
   }
 
@@ -113,14 +114,15 @@ final class InferenceBenchmark {
     return samples / ((System.nanoTime() - start) / 1e9);
   }
 
-  private void report(String network, int batch, String variant, String model, double samplesPerSecond, double dense,
-                      String kernels) {
+  private void report(String network, int batch, String variant, String model, String compressed,
+                      double samplesPerSecond, double dense, String kernels) {
     if (json) {
       out.println(new JsonLine().put("benchmark", "inference").put("network", network).put("batch", batch)
-          .put("model", model).put("variant", variant).put("kernels", kernels).put("threads", 1)
+          .put("model", model).put("compressed", compressed).put("variant", variant).put("kernels", kernels)
+          .put("threads", 1)
           .put("samples_per_s", samplesPerSecond).put("speedup", samplesPerSecond / dense));
     } else {
-      out.printf(Locale.ROOT, "batch %4d  %-40s %-13s %,12.0f samples/s  %6.1fx  %s%n", batch, model, variant,
+      out.printf(Locale.ROOT, "batch %4d  %-12s %-13s %,12.0f samples/s  %6.1fx  %s%n", batch, model, variant,
           samplesPerSecond, samplesPerSecond / dense, kernels);
     }
   }

@@ -10,9 +10,10 @@ import java.util.function.IntFunction;
  * run-length segments), and the choice among them by measurement.
  */
 final class WeightKernels {
-  /** Each candidate runs at least this many times and for at least this long; its best time counts. */
+  /** Each candidate runs at least this many times and for at least this long per round; its best time counts. */
   private static final int MIN_REPEATS = 5;
-  private static final long MIN_NANOS = 20_000_000L;
+  private static final long MIN_NANOS = 10_000_000L;
+  private static final int ROUNDS = 3;
 
   private WeightKernels() {}
 
@@ -32,8 +33,9 @@ final class WeightKernels {
   }
 
   /**
-   * The candidate with the shortest best time on a random input of n samples (inputLength(n) floats): a choice by
-   * measurement on this machine, so it may differ between runs when timings are close.
+   * The candidate with the shortest best time on a random input of n samples (inputLength(n) floats), over
+   * {@value #ROUNDS} rounds that visit every candidate in turn (so that the JIT's warm-up does not favour the last
+   * ones): a choice by measurement on this machine, which may differ between runs when timings are close.
    */
   static Candidate fastest(List<Candidate> candidates, int n, IntFunction<Integer> inputLength) {
     Random random = new Random(1);
@@ -41,21 +43,22 @@ final class WeightKernels {
     for (int i = 0; i < input.length; i++) {
       input[i] = (float) random.nextGaussian();
     }
-    Candidate best = null;
-    long bestNanos = Long.MAX_VALUE;
-    for (Candidate candidate : candidates) {
-      long fastest = Long.MAX_VALUE;
-      long begin = System.nanoTime();
-      for (int repeat = 0; repeat < MIN_REPEATS || System.nanoTime() - begin < MIN_NANOS; repeat++) {
-        long start = System.nanoTime();
-        candidate.apply(input, n);
-        fastest = Math.min(fastest, System.nanoTime() - start);
-      }
-      if (fastest < bestNanos) {
-        bestNanos = fastest;
-        best = candidate;
+    long[] best = new long[candidates.size()];
+    java.util.Arrays.fill(best, Long.MAX_VALUE);
+    for (int round = 0; round < ROUNDS; round++) {
+      for (int c = 0; c < candidates.size(); c++) {
+        long begin = System.nanoTime();
+        for (int repeat = 0; repeat < MIN_REPEATS || System.nanoTime() - begin < MIN_NANOS; repeat++) {
+          long start = System.nanoTime();
+          candidates.get(c).apply(input, n);
+          best[c] = Math.min(best[c], System.nanoTime() - start);
+        }
       }
     }
-    return best;
+    int chosen = 0;
+    for (int c = 1; c < best.length; c++) {
+      chosen = best[c] < best[chosen] ? c : chosen;
+    }
+    return candidates.get(chosen);
   }
 }
