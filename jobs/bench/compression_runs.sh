@@ -61,9 +61,13 @@ for group in "${groups[@]}"; do
       mrf.mode=grid
       run lenet300-7500-iid-rerun --conf conf/lenet300-fashion.properties data.train.limit=7500 method=iid ;;
     graph-lenet300-full) run lenet300-full-graph --conf conf/lenet300-fashion.properties mrf.mode=graph
-      run lenet300-full-iid-rerun --conf conf/lenet300-fashion.properties method=iid ;;
+      run lenet300-full-iid-rerun --conf conf/lenet300-fashion.properties method=iid
+      run lenet300-full-rows-subcritical --conf conf/lenet300-fashion.properties
+      run lenet300-full-grid-subcritical --conf conf/lenet300-fashion.properties mrf.mode=grid ;;
     graph-lenet5-7500) run lenet5-7500-graph --conf conf/lenet5-fashion.properties data.train.limit=7500 \
-      mrf.mode=graph ;;
+      mrf.mode=graph
+      run lenet5-7500-iid-rerun --conf conf/lenet5-fashion.properties data.train.limit=7500 method=iid
+      run lenet5-7500-rows-subcritical --conf conf/lenet5-fashion.properties data.train.limit=7500 ;;
     lenet5-flops) run lenet5-7500-flops --conf conf/lenet5-fashion.properties data.train.limit=7500 \
       turbo.target.compression=0 turbo.target.flops=300000 ;;
     *) echo "unknown group $group" >&2; exit 2 ;;
