@@ -145,11 +145,6 @@ final class GraphBeliefPropagation {
     Arrays.fill(toA, 0.0);
   }
 
-  /** Whether every component is a tree (then one call is exact and needs one pass). */
-  boolean tree() {
-    return loopyEdges.length == 0;
-  }
-
   /**
    * Exact passes on the trees, then loopy sweeps from the current messages until the largest message change is
    * below tolerance or maxSweeps is reached.

@@ -102,13 +102,4 @@ final class GraphSupportPrior implements SupportPrior {
     }
     bp.restoreMessages(logOdds[0]);
   }
-
-  /** The graph, for the benchmark. */
-  SupportGraph graph() {
-    return graph;
-  }
-
-  GraphBeliefPropagation propagation() {
-    return bp;
-  }
 }
