@@ -5,8 +5,11 @@
 # baseline trained for as many epochs as the group's rows run took; then jobs/bench/results_table.py writes the
 # tables and docs/results.json.
 # Usage: jobs/bench/compression_runs.sh [GROUP...] with groups lenet300-7500 lenet300-full lenet5-7500 lenet5-flops
-# schedule warmup lenet5-full (default: all, in this order); each run writes runs/NAME. Hours on 2 cores: run the
-# groups you need.
+# schedule warmup lenet5-full graph-lenet300-7500 graph-lenet300-full graph-lenet5-7500 (default: all, in this
+# order); each run writes runs/NAME. Hours on 2 cores: run the groups you need.
+# The graph-* groups run graph mode beside rows and grid with the committed (sub-critical) chains p01 = 0.25,
+# p10 = 0.625 ("-subcritical": the earlier rows and grid runs used 0.2 / 0.5, at the critical coupling), and iid
+# again with today's code ("-rerun"; iid does not depend on p01 and p10, which keep lambda).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # TURBOVBI_JAR: a copy of the runnable jar (beside its lib/) to keep running while the project is rebuilt
@@ -37,7 +40,8 @@ methods() {
 }
 mkdir -p runs
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(lenet300-7500 lenet300-full lenet5-7500 lenet5-flops schedule warmup lenet5-full)
+[ ${#groups[@]} -gt 0 ] || groups=(lenet300-7500 lenet300-full lenet5-7500 lenet5-flops schedule warmup lenet5-full
+  graph-lenet300-7500 graph-lenet300-full graph-lenet5-7500)
 for group in "${groups[@]}"; do
   case "$group" in
     lenet300-7500) methods lenet300-7500 --conf conf/lenet300-fashion.properties data.train.limit=7500 ;;
@@ -50,6 +54,20 @@ for group in "${groups[@]}"; do
       turbo.warmup.epochs=3 turbo.warmup.patience=0 ;;
     lenet300-full) methods lenet300-full --conf conf/lenet300-fashion.properties ;;
     lenet5-full) methods lenet5-full --conf conf/lenet5-fashion.properties ;;
+    graph-lenet300-7500) run lenet300-7500-graph --conf conf/lenet300-fashion.properties data.train.limit=7500 \
+      mrf.mode=graph
+      run lenet300-7500-rows-subcritical --conf conf/lenet300-fashion.properties data.train.limit=7500
+      run lenet300-7500-grid-subcritical --conf conf/lenet300-fashion.properties data.train.limit=7500 \
+      mrf.mode=grid
+      run lenet300-7500-iid-rerun --conf conf/lenet300-fashion.properties data.train.limit=7500 method=iid ;;
+    graph-lenet300-full) run lenet300-full-graph --conf conf/lenet300-fashion.properties mrf.mode=graph
+      run lenet300-full-iid-rerun --conf conf/lenet300-fashion.properties method=iid
+      run lenet300-full-rows-subcritical --conf conf/lenet300-fashion.properties
+      run lenet300-full-grid-subcritical --conf conf/lenet300-fashion.properties mrf.mode=grid ;;
+    graph-lenet5-7500) run lenet5-7500-graph --conf conf/lenet5-fashion.properties data.train.limit=7500 \
+      mrf.mode=graph
+      run lenet5-7500-iid-rerun --conf conf/lenet5-fashion.properties data.train.limit=7500 method=iid
+      run lenet5-7500-rows-subcritical --conf conf/lenet5-fashion.properties data.train.limit=7500 ;;
     lenet5-flops) run lenet5-7500-flops --conf conf/lenet5-fashion.properties data.train.limit=7500 \
       turbo.target.compression=0 turbo.target.flops=300000 ;;
     *) echo "unknown group $group" >&2; exit 2 ;;

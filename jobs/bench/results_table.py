@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Writes the results tables of docs/results.md and docs/results.json from finished runs (stdlib only).
 
-Usage: python3 jobs/bench/results_table.py [--json docs/results.json] [--into docs/results.md] runs/NAME ...
+Usage: python3 jobs/bench/results_table.py [--previous docs/results.json] [--json docs/results.json]
+       [--into docs/results.md] runs/NAME ...
 --into replaces what stands between <!-- results:start --> and <!-- results:end --> in that file.
+--previous starts from the runs of an earlier results.json (the runs named on the command line replace those of the
+same name), so that a table can grow without the earlier runs' folders.
 A NAME ending in -dense is a dense baseline (runs/NAME.jsonl, the `train --json` output); any other is a compress
 run (runs/NAME/result/metrics.json). Runs are grouped by network and training-set size; each group's table gives
 the loss of every method against that group's dense baseline.
@@ -45,6 +48,8 @@ def compress_run(path):
             "tile_occupancy_8": sum(l["tile_occupancy_8"] * l["weights"] for l in layers) / weights,
             "units_kept": [l["units_kept"] for l in layers],
             "nonzeros_per_layer": [l["nonzeros"] for l in layers],
+            "nonzeros_per_layer_after_removal": [l["nonzeros_after_removal"] for l in layers]
+            if all("nonzeros_after_removal" in l for l in layers) else None,
             "seconds": m["seconds_total"]}
 
 
@@ -86,15 +91,36 @@ def table(rows):
     return "\n".join(out)
 
 
+def allocation(rows):
+    """Non-zero weights per layer of each compressed run: where the method put the weights it kept."""
+    runs = [r for r in rows if r["method"] != "dense"]
+    if not runs:
+        return ""
+    layers = len(runs[0]["nonzeros_per_layer"])
+    out = ["| run | method | " + " | ".join(f"layer {k + 1}" for k in range(layers)) + " | total |",
+           "|---|---|" + "---|" * (layers + 1)]
+    for r in runs:
+        counts = r.get("nonzeros_per_layer_after_removal") or r["nonzeros_per_layer"]
+        where = "" if r.get("nonzeros_per_layer_after_removal") else " (mask)"
+        out.append(f"| {r['run']} | {label(r)}{where} | " + " | ".join(f"{c:,}" for c in counts)
+                   + f" | {sum(counts):,} |")
+    return "\n".join(out)
+
+
 def main(argv):
     options = {}
-    while argv[:1] in (["--json"], ["--into"]):
+    while argv[:1] in (["--json"], ["--into"], ["--previous"]):
         options[argv[0]], argv = argv[1], argv[2:]
-    rows = [dense_baseline(p) if Path(p).name.endswith("-dense") else compress_run(p) for p in argv]
+    new = [dense_baseline(p) if Path(p).name.endswith("-dense") else compress_run(p) for p in argv]
+    names = {r["run"] for r in new}
+    previous = json.loads(Path(options["--previous"]).read_text()) if "--previous" in options else []
+    rows = [r for r in previous if r["run"] not in names] + new
     groups = {}
     for r in rows:
         groups.setdefault((r["network"], r["train_size"]), []).append(r)
-    text = "".join(f"\n{network}, {size:,} training images:\n\n{table(group)}\n"
+    text = "".join(f"\n{network}, {size:,} training images:\n\n{table(group)}\n\nNon-zero weights per layer "
+                   f"(after unit removal; \"(mask)\": the mask's count, for runs that did not record it):\n\n"
+                   f"{allocation(group)}\n"
                    for (network, size), group in groups.items())
     print(text)
     if "--json" in options:

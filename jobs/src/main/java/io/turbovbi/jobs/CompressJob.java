@@ -239,7 +239,8 @@ final class CompressJob {
   private CompressionPipeline.Settings settings(Network network) {
     try {
       return CompressionSettings.of(ParamKeys.compressor(config), config.required(ConfigKeys.NETWORK), network,
-          ParamKeys.KEY_NAMES);
+          ParamKeys.KEY_NAMES, warning -> say("warning: " + warning,
+              new JsonLine().put("event", "warning").put("message", warning)));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage() + " (" + network.describe() + ")");
     }

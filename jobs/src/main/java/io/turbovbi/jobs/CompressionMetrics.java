@@ -55,7 +55,8 @@ final class CompressionMetrics {
       WeightShape shape = shapes.get(k);
       perLayer.add(new JsonLine().put("layer", k + 1).put("kind", shape.convolutional() ? "conv" : "dense")
           .put("shape", shape.dims())
-          .put("weights", m.weights()).put("nonzeros", m.nonZeros()).put("compression", m.compression())
+          .put("weights", m.weights()).put("nonzeros", m.nonZeros())
+          .put("nonzeros_after_removal", smallLayers.get(k).nonZeros()).put("compression", m.compression())
           .put("units", shape.outputs()).put("units_kept", result.pruned().keptUnits()[k].length)
           .put("inputs_kept", inputsKept(result, k, shape))
           .put("runs_per_row", m.runsPerRow()).put("tile_occupancy_4", m.tileOccupancy4())

@@ -118,16 +118,25 @@ public final class ConfigKeys {
       true);
 
   public static final ConfigKey MRF_MODE = choices("mrf.mode", "rows",
-      "support prior: grid (row and column chains, loopy BP), rows (one chain per neuron, exact) or iid (Module B off)",
-      List.of("grid", "rows", "iid"));
-  public static final ConfigKey MRF_ROW_P01 = reals("mrf.row.p01", "0.2",
+      "support prior: graph (grids over kernels and image inputs, unit, kernel, filter and channel gates linked "
+          + "across layers; loopy BP), grid (row and column chains over the weight matrix, loopy BP), rows (one chain "
+          + "per neuron, exact) or iid (Module B off)", List.of("graph", "grid", "rows", "iid"));
+  public static final ConfigKey MRF_ROW_P01 = reals("mrf.row.p01", "0.25",
       "row chains: P(next active | inactive); small p01 and p10 make long runs", 0, true, 1, true);
-  public static final ConfigKey MRF_ROW_P10 = reals("mrf.row.p10", "0.5", "row chains: P(next inactive | active)", 0,
-      true, 1, true);
-  public static final ConfigKey MRF_COL_P01 = reals("mrf.col.p01", "0.2", "column chains (grid mode): P(1 | 0)", 0,
-      true, 1, true);
-  public static final ConfigKey MRF_COL_P10 = reals("mrf.col.p10", "0.5", "column chains (grid mode): P(0 | 1)", 0,
-      true, 1, true);
+  public static final ConfigKey MRF_ROW_P10 = reals("mrf.row.p10", "0.625", "row chains: P(next inactive | active)",
+      0, true, 1, true);
+  public static final ConfigKey MRF_COL_P01 = reals("mrf.col.p01", "0.25",
+      "column chains (grid, graph): P(1 | 0); on 2-D grids (1-p01)(1-p10)/(p01 p10) must stay below 4 for rows and "
+          + "columns", 0, true, 1, true);
+  public static final ConfigKey MRF_COL_P10 = reals("mrf.col.p10", "0.625", "column chains (grid, graph): P(0 | 1)",
+      0, true, 1, true);
+  public static final ConfigKey MRF_COUPLING_OVERRIDE = flag("mrf.coupling.override", "false",
+      "run grid or graph mode at or above loopy BP's critical coupling (refused otherwise), with a warning");
+  public static final ConfigKey MRF_GATE_PRIOR = reals("mrf.gate.prior", "0.5",
+      "graph mode: prior P(alive) of the layer's unit, kernel, filter and channel variables", 0, true, 1, true);
+  public static final ConfigKey MRF_GATE_LEAK = reals("mrf.gate.leak", "0.05",
+      "graph mode: how much less likely an active weight is under a dead gate (1: gates have no effect)", 0, true,
+      1, false);
   public static final ConfigKey MRF_DAMPING = real("mrf.damping", "0.5",
       "loopy BP damping: the share of the old message kept", 0, false, 1, true);
   public static final ConfigKey MRF_SWEEPS = integer("mrf.sweeps", "100", "loopy BP: most sweeps per Module B call",
@@ -175,7 +184,8 @@ public final class ConfigKeys {
       TRAIN_OPTIMIZER, TRAIN_LR, TRAIN_MOMENTUM, TRAIN_VARIATIONAL, LOGVAR_INIT, LOGVAR_CAP, LOGVAR_LR, PRIOR_PRECISION, FACTORISATION,
       WARMUP_PRIOR, WARMUP_EPOCHS, WARMUP_PATIENCE, TURBO_EPOCHS, TURBO_CONTROL, TURBO_TARGET, TURBO_TARGET_FLOPS,
       TURBO_RAMP, TURBO_HOLD, TURBO_SCHEDULE, TURBO_GUARD, TURBO_ITERATIONS, TURBO_TOLERANCE, PRIOR_A, PRIOR_B,
-      PRIOR_ABAR, PRIOR_BBAR, MRF_MODE, MRF_ROW_P01, MRF_ROW_P10, MRF_COL_P01, MRF_COL_P10, MRF_DAMPING, MRF_SWEEPS,
+      PRIOR_ABAR, PRIOR_BBAR, MRF_MODE, MRF_ROW_P01, MRF_ROW_P10, MRF_COL_P01, MRF_COL_P10, MRF_COUPLING_OVERRIDE, MRF_GATE_PRIOR,
+      MRF_GATE_LEAK, MRF_DAMPING, MRF_SWEEPS,
       MRF_TOLERANCE, MRF_SCHEDULE, METHOD, FINETUNE_EPOCHS, FINETUNE_LR, MAGNITUDE_EPOCHS, MAGNITUDE_COMPRESSION,
       OUTPUT, CLUSTER_MASTER, CLUSTER_PARTITIONS, CLUSTER_MODE, CLUSTER_BATCH, CLUSTER_LOCAL_STEPS,
       CLUSTER_TASK_THREADS, CLUSTER_DEPTH);

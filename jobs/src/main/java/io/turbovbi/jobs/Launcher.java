@@ -10,6 +10,7 @@ import java.util.Set;
 import io.turbovbi.mrf.BeliefPropagationBenchmark;
 import io.turbovbi.nn.DivergenceException;
 import io.turbovbi.mrf.BpSchedule;
+import io.turbovbi.mrf.LayerGeometry;
 import io.turbovbi.mrf.SupportGrid;
 import io.turbovbi.spark.SparkTrainer;
 import org.apache.hadoop.conf.Configuration;
@@ -35,10 +36,12 @@ public final class Launcher {
         wstep-benchmark  variational w-step throughput: single JVM on 2 threads against Spark local masters
                     (--models lenet5 --masters local[1],local[2] --batch 512 --epochs 2 --task-threads 1
                     --mode gradient --local-steps 8 --json)
-        inference-benchmark  a compressed model against its dense network, one thread, one batch size per run
-                    (--model DIR --batch 1 --seconds 3 --json)
+        inference-benchmark  compressed models side by side against their dense network, each layer in its
+                    fastest kernel, one thread, one batch size per run (--model [LABEL=]DIR,... --batch 1
+                    --seconds 3 --json)
         bp-benchmark     loopy belief propagation speed on the support grids of LeNet-5's conv2 and of an 800x500
-                    dense layer, one core (--sweeps 50 --json)
+                    dense layer, and on the graph-mode graphs of LeNet-300-100 and LeNet-5, one core (--sweeps 50
+                    --json)
         regression  structured sparse regression: support recovery of iid, rows and grid (--trials 20 --json)
         compare     compare finished runs: a table and an HTML page of charts (--results DIR/result,... --output
                     FILE.html --json)
@@ -169,15 +172,26 @@ public final class Launcher {
   }
 
   private static void bpBenchmark(int sweeps, boolean json) {
+    List<BeliefPropagationBenchmark.Result> results = new ArrayList<>();
     for (SupportGrid grid : List.of(SupportGrid.conv(50, 20, 5), SupportGrid.dense(500, 800))) {
-      BeliefPropagationBenchmark.Result r = BeliefPropagationBenchmark.run(grid, BpSchedule.FLOODING, sweeps, 1);
+      results.add(BeliefPropagationBenchmark.run(grid, BpSchedule.FLOODING, sweeps, 1));
+    }
+    results.add(BeliefPropagationBenchmark.runGraph("graph lenet300", List.of(LayerGeometry.denseOnImage(300, 1, 28,
+        28), LayerGeometry.dense(100, 300), LayerGeometry.dense(10, 100)), sweeps, 1));
+    results.add(BeliefPropagationBenchmark.runGraph("graph lenet5", List.of(LayerGeometry.conv(20, 1, 5),
+        LayerGeometry.conv(50, 20, 5), LayerGeometry.denseOnImage(500, 50, 4, 4), LayerGeometry.dense(10, 500)),
+        sweeps, 1));
+    for (BeliefPropagationBenchmark.Result r : results) {
+      boolean graph = r.grid().startsWith("graph");
       if (json) {
-        System.out.println(new JsonLine().put("benchmark", "loopy-bp").put("grid", r.grid()).put("rows", r.rows())
-            .put("cols", r.cols()).put("schedule", r.schedule().toString()).put("sweeps", r.sweeps())
-            .put("seconds", r.seconds()).put("edge_messages_per_s", r.edgeMessagesPerSecond()));
+        System.out.println(new JsonLine().put("benchmark", "loopy-bp").put("grid", r.grid())
+            .put(graph ? "variables" : "rows", r.rows()).put(graph ? "edges" : "cols", r.cols())
+            .put("schedule", r.schedule().toString()).put("sweeps", r.sweeps()).put("seconds", r.seconds())
+            .put("edge_messages_per_s", r.edgeMessagesPerSecond()));
       } else {
-        System.out.printf(Locale.ROOT, "%-28s %4d x %-4d %3d sweeps  %.3f s  %,.0f edge-messages/s%n", r.grid(),
-            r.rows(), r.cols(), r.sweeps(), r.seconds(), r.edgeMessagesPerSecond());
+        System.out.printf(Locale.ROOT, "%-28s %,9d %s %,9d %s %3d sweeps  %.3f s  %,.0f edge-messages/s%n", r.grid(),
+            r.rows(), graph ? "variables" : "rows", r.cols(), graph ? "edges" : "cols", r.sweeps(), r.seconds(),
+            r.edgeMessagesPerSecond());
       }
     }
   }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -33,7 +34,9 @@ final class ParamKeys {
       ConfigKeys.TURBO_ITERATIONS, "iterations", ConfigKeys.TURBO_TOLERANCE, "tolerance", ConfigKeys.PRIOR_A,
       "priorA", ConfigKeys.PRIOR_B, "priorB", ConfigKeys.PRIOR_ABAR, "priorAbar", ConfigKeys.PRIOR_BBAR, "priorBbar",
       ConfigKeys.MRF_MODE, "mrfMode", ConfigKeys.MRF_ROW_P01, "rowP01", ConfigKeys.MRF_ROW_P10, "rowP10",
-      ConfigKeys.MRF_COL_P01, "colP01", ConfigKeys.MRF_COL_P10, "colP10", ConfigKeys.MRF_DAMPING, "mrfDamping",
+      ConfigKeys.MRF_COL_P01, "colP01", ConfigKeys.MRF_COL_P10, "colP10", ConfigKeys.MRF_COUPLING_OVERRIDE,
+      "mrfCouplingOverride", ConfigKeys.MRF_GATE_PRIOR, "gatePrior", ConfigKeys.MRF_GATE_LEAK, "gateLeak",
+      ConfigKeys.MRF_DAMPING, "mrfDamping",
       ConfigKeys.MRF_SWEEPS, "mrfSweeps", ConfigKeys.MRF_TOLERANCE, "mrfTolerance", ConfigKeys.MRF_SCHEDULE,
       "mrfSchedule", ConfigKeys.METHOD, "method", ConfigKeys.FINETUNE_EPOCHS, "fineTuneEpochs",
       ConfigKeys.FINETUNE_LR, "fineTuneLearningRate", ConfigKeys.MAGNITUDE_EPOCHS, "magnitudeEpochs",
@@ -81,6 +84,8 @@ final class ParamKeys {
       return Long.parseLong(text.trim());
     } else if (param instanceof DoubleParam) {
       return Double.parseDouble(text.trim());
+    } else if (param instanceof BooleanParam) {
+      return Boolean.parseBoolean(text.trim());
     } else if (param instanceof DoubleArrayParam) {
       return Arrays.stream(text.split(",")).map(String::trim).mapToDouble(Double::parseDouble).toArray();
     }

@@ -7,9 +7,10 @@ import io.turbovbi.data.ValidationSplit;
 import io.turbovbi.nn.Blas;
 import io.turbovbi.nn.GradientEngine;
 import io.turbovbi.nn.Network;
+import io.turbovbi.spark.CompressionSettings;
 import io.turbovbi.turbo.LocalWStep;
 import io.turbovbi.turbo.Masks;
-import io.turbovbi.spark.CompressionSettings;
+import io.turbovbi.turbo.SupportGeometries;
 import io.turbovbi.turbo.TurboSettings;
 import io.turbovbi.turbo.TurboVbi;
 import java.io.PrintStream;
@@ -35,7 +36,8 @@ final class TurboJob {
   /** The configuration's Turbo-VBI settings, made by the same code as the estimator's and the compress job's. */
   private TurboSettings turboSettings(int layers) {
     try {
-      return CompressionSettings.turbo(ParamKeys.compressor(config), layers, ParamKeys.KEY_NAMES);
+      return CompressionSettings.turbo(ParamKeys.compressor(config), layers, ParamKeys.KEY_NAMES,
+          warning -> System.err.println("warning: " + warning));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
@@ -57,8 +59,8 @@ final class TurboJob {
     try (LocalWStep wStep = new LocalWStep(network, network.initialParameters(seed), split.train(),
         split.validation(), Models.optimizer(config).build(network), config.integer(ConfigKeys.TRAIN_BATCH), threads,
         seed, config.real(ConfigKeys.LOGVAR_CAP))) {
-      TurboVbi loop = new TurboVbi(turboSettings(network.weightLayers().length),
-          network.weightShapes(), wStep, new RemovalAwareCost(Models.network(config, shape.channels(),
+      TurboVbi loop = TurboVbi.onGeometries(turboSettings(network.weightLayers().length),
+          SupportGeometries.of(network), wStep, new RemovalAwareCost(Models.network(config, shape.channels(),
           shape.height(), shape.width(), split.train().numClasses(), false)));
       TurboVbi.Result result = loop.run(new HistoryPrinter(out, json));
       float[] masked = Masks.apply(network, wStep.parameters(), result.masks());

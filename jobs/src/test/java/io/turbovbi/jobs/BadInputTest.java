@@ -189,6 +189,13 @@ class BadInputTest {
   }
 
   @Test
+  void gridAtTheCriticalCouplingIsRefusedWithTheReason() {
+    assertRefused(Map.of("mrf.mode", "grid", "mrf.row.p01", "0.2", "mrf.row.p10", "0.5"), Launcher.EXIT_USAGE,
+        "critical coupling", "rows give 4.000", "mrf.coupling.override");
+    assertRefused(Map.of("mrf.mode", "graph,rows"), Launcher.EXIT_USAGE, "mrf.mode=graph links the layers");
+  }
+
+  @Test
   void valuesOutOfRange() {
     assertRefused(Map.of("mrf.row.p01", "1.5"), Launcher.EXIT_USAGE, "mrf.row.p01 must be a number in (0, 1)");
     assertRefused(Map.of("mrf.col.p10", "0"), Launcher.EXIT_USAGE, "mrf.col.p10");

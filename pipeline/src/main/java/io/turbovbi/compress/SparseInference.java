@@ -1,31 +1,29 @@
 package io.turbovbi.compress;
 
-import io.turbovbi.nn.Blas;
 import io.turbovbi.nn.ConvGeometry;
 import io.turbovbi.nn.Conv2DLayer;
 import io.turbovbi.nn.DenseLayer;
 import io.turbovbi.nn.FlattenLayer;
-import io.turbovbi.nn.Im2Col;
 import io.turbovbi.nn.Layer;
-import io.turbovbi.nn.Matrices;
 import io.turbovbi.nn.MaxPool2DLayer;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.ParamBlock;
 import io.turbovbi.nn.ParamKind;
 import io.turbovbi.nn.ReluLayer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
- * Forward passes of a pruned network that skip its zero weights: every weight layer sparser than
- * {@link #SPARSE_BELOW} multiplies only its non-zeros (dense layers in compressed-row form, convolutions as a
- * {@link SparseConvolution}); denser layers use BLAS.
+ * Forward passes of a pruned network in the fastest kernel of each weight layer, chosen by measurement when the
+ * network is loaded (DESIGN 6): a dense layer runs in dense BLAS, compressed rows, 4x1 or 4x4 block-compressed rows
+ * or run-length segments; a convolution as a GEMM over its kept (channel, ky, kx) columns in any of those kernels
+ * ({@link CompactConvolution}), or straight from the input planes ({@link SparseConvolution}).
  * Activations are kept feature-major ({@code features x n}, convolutions {@code channels x n x plane}), so that each
  * non-zero weight of a dense layer updates a contiguous run of the batch.
  */
 public final class SparseInference {
-  /** Weight density under which a layer is multiplied in sparse form. */
-  public static final double SPARSE_BELOW = 0.3;
   /**
    * Samples per pass through the layers: large batches go through in chunks, so that the activations of a chunk
    * (a few hundred kB for LeNet-5) stay in cache and no step allocates arrays of megabytes.
@@ -34,105 +32,70 @@ public final class SparseInference {
 
   private final Network network;
   private final List<Step> steps = new ArrayList<>();
+  private final List<String> kernels = new ArrayList<>();
 
   private interface Step {
     /** Input of n samples in, output out; both feature-major. */
     float[] apply(float[] input, int n);
   }
 
-  /** A weight matrix in compressed-row form: row r's non-zeros are columns[start[r] .. start[r+1]). */
-  private record Csr(int[] start, int[] columns, float[] values) {
-    static Csr of(float[] params, int offset, int rows, int cols) {
-      int[] start = new int[rows + 1];
-      List<Integer> columns = new ArrayList<>();
-      List<Float> values = new ArrayList<>();
-      for (int r = 0; r < rows; r++) {
-        for (int c = 0; c < cols; c++) {
-          float v = params[offset + r * cols + c];
-          if (v != 0f) {
-            columns.add(c);
-            values.add(v);
-          }
-        }
-        start[r + 1] = columns.size();
-      }
-      float[] v = new float[values.size()];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = values.get(i);
-      }
-      return new Csr(start, columns.stream().mapToInt(Integer::intValue).toArray(), v);
-    }
-
-    /** out[r][0..width) = bias[r] + sum over non-zeros of value * in[column][0..width). */
-    void multiply(float[] in, int width, float[] bias, int biasOffset, float[] out) {
-      int rows = start.length - 1;
-      for (int r = 0; r < rows; r++) {
-        int target = r * width;
-        java.util.Arrays.fill(out, target, target + width, bias[biasOffset + r]);
-        for (int i = start[r]; i < start[r + 1]; i++) {
-          float w = values[i];
-          int source = columns[i] * width;
-          for (int s = 0; s < width; s++) {
-            out[target + s] += w * in[source + s];
-          }
-        }
-      }
-    }
+  /** Kernels chosen for chunks of {@value #CHUNK} samples. */
+  public SparseInference(MeanNetwork model) {
+    this(model, CHUNK);
   }
 
-  public SparseInference(MeanNetwork model) {
+  /** Kernels chosen by timing each weight layer on a chunk of min(batch, {@value #CHUNK}) random samples. */
+  public SparseInference(MeanNetwork model, int batch) {
     this.network = model.network();
     float[] params = model.params();
     int channels = network.channels();
+    int chunk = Math.max(1, Math.min(batch, CHUNK));
     for (int i = 0; i < network.layers().size(); i++) {
       Layer layer = network.layers().get(i);
-      steps.add(step(layer, i, params, channels));
+      steps.add(step(layer, i, params, channels, chunk));
       if (layer instanceof Conv2DLayer conv) {
         channels = conv.geometry().outChannels();
       }
     }
   }
 
+  /** The kernel chosen for each weight layer, in network order. */
+  public List<String> kernels() {
+    return List.copyOf(kernels);
+  }
+
   /** The step of one layer; {@code channels} are the channels of its input when it is spatial. */
-  private Step step(Layer layer, int index, float[] params, int channels) {
+  private Step step(Layer layer, int index, float[] params, int channels, int chunk) {
     if (layer instanceof DenseLayer dense) {
       ParamBlock weights = network.block(index, ParamKind.WEIGHT);
-      ParamBlock bias = network.block(index, ParamKind.BIAS);
       int out = dense.outputSize();
       int in = dense.inputSize();
-      if (density(params, weights) < SPARSE_BELOW) {
-        Csr csr = Csr.of(params, weights.offset(), out, in);
-        return (input, n) -> {
-          float[] output = new float[out * n];
-          csr.multiply(input, n, params, bias.offset(), output);
+      float[] w = Arrays.copyOfRange(params, weights.offset(), weights.end());
+      float[] bias = bias(params, index, out);
+      List<WeightKernels.Candidate> candidates = new ArrayList<>();
+      for (CompactConvolution.KernelFactory factory : WeightKernels.FACTORIES) {
+        WeightKernel kernel = factory.create(w, bias, out, in);
+        candidates.add(candidate(kernel.name(), (input, size) -> {
+          float[] output = new float[out * size];
+          kernel.multiply(input, size, output);
           return output;
-        };
+        }));
       }
-      return (input, n) -> {
-        float[] output = new float[out * n];
-        for (int o = 0; o < out; o++) {
-          java.util.Arrays.fill(output, o * n, (o + 1) * n, params[bias.offset() + o]);
-        }
-        Blas.gemm(false, false, out, n, in, 1f, params, weights.offset(), input, 0, 1f, output, 0);
-        return output;
-      };
+      return chosen(WeightKernels.fastest(candidates, chunk, size -> in * size));
     }
     if (layer instanceof Conv2DLayer conv) {
       ConvGeometry g = conv.geometry();
       ParamBlock weights = network.block(index, ParamKind.WEIGHT);
-      ParamBlock bias = network.block(index, ParamKind.BIAS);
-      if (density(params, weights) < SPARSE_BELOW) {
-        SparseConvolution sparse = SparseConvolution.of(g, params, weights.offset());
-        return (input, n) -> sparse.apply(input, n, params, bias.offset());
+      float[] bias = bias(params, index, g.outChannels());
+      List<WeightKernels.Candidate> candidates = new ArrayList<>();
+      for (CompactConvolution.KernelFactory factory : WeightKernels.FACTORIES) {
+        CompactConvolution compact = new CompactConvolution(g, params, weights.offset(), bias, factory);
+        candidates.add(candidate("gemm-" + compact.kernelName() + " (" + compact.keptColumns() + " of "
+            + g.patchSize() + " columns)", compact::apply));
       }
-      return (input, n) -> {
-        int width = n * g.outPlane();
-        float[] columns = new float[g.patchSize() * width];
-        Im2Col.unfold(g, input, n, columns);
-        float[] output = new float[g.outChannels() * width];
-        Matrices.convAffine(g, params, weights.offset(), bias.offset(), columns, n, output);
-        return output;
-      };
+      SparseConvolution direct = SparseConvolution.of(g, params, weights.offset());
+      candidates.add(candidate("direct", (input, size) -> direct.apply(input, size, bias, 0)));
+      return chosen(WeightKernels.fastest(candidates, chunk, size -> g.inChannels() * size * g.inPlane()));
     }
     if (layer instanceof ReluLayer) {
       return (input, n) -> {
@@ -170,12 +133,18 @@ public final class SparseInference {
     return out;
   }
 
-  private static double density(float[] params, ParamBlock block) {
-    long nonZero = 0;
-    for (int i = block.offset(); i < block.end(); i++) {
-      nonZero += params[i] != 0f ? 1 : 0;
-    }
-    return (double) nonZero / block.length();
+  private Step chosen(WeightKernels.Candidate candidate) {
+    kernels.add(candidate.name());
+    return candidate::apply;
+  }
+
+  private static WeightKernels.Candidate candidate(String name, BiFunction<float[], Integer, float[]> forward) {
+    return new WeightKernels.Candidate(name, forward);
+  }
+
+  private float[] bias(float[] params, int index, int length) {
+    ParamBlock bias = network.block(index, ParamKind.BIAS);
+    return Arrays.copyOfRange(params, bias.offset(), bias.offset() + length);
   }
 
   /** Logits ({@code n x classes}, row per sample) of input rows first .. first + n - 1. */

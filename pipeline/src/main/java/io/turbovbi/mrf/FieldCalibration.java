@@ -10,8 +10,8 @@ package io.turbovbi.mrf;
  *                         continuous function of h0; under strong coupling the marginal jumps from near 0 to near 1 at
  *                         one h0 and no field reaches the target: then h0 is that jump and this is the marginal on
  *                         the side of the jump nearer to the target
- * @param proxyRows        rows of the grid the calibration ran on
- * @param proxyCols        columns of the grid the calibration ran on
+ * @param proxyRows        rows of the grid the calibration ran on (0: the closed form, no calibration run)
+ * @param proxyCols        columns of the grid the calibration ran on (0: the closed form)
  */
 public record FieldCalibration(double h0, double target, double interiorMarginal, int proxyRows, int proxyCols) {
 }

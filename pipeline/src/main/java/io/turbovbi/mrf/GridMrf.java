@@ -1,9 +1,14 @@
 package io.turbovbi.mrf;
 
 /**
- * Grid mode of Module B (DESIGN 1 and 2): row chains, column chains and the calibrated node field h0, solved by
- * damped loopy BP ({@link GridBeliefPropagation}), messages kept between calls when warm start is on. After Xia,
- * Tsang and Lau, arXiv 2302.10483.
+ * Grid mode of Module B (DESIGN 1 and 2): row chains, column chains and the node field h0, solved by damped loopy
+ * BP ({@link GridBeliefPropagation}), messages kept between calls when warm start is on. After Xia, Tsang and Lau,
+ * arXiv 2302.10483.
+ *
+ * <p>Below the critical coupling, with rows and columns sharing lambda, h0 = ln(p10 / p01) in closed form and the
+ * zero-evidence marginal is lambda. Otherwise (a library caller's choice; the job refuses it without an explicit
+ * override) h0 comes from {@link FieldCalibrator}, which under strong coupling can only place it at the jump of a
+ * bistable marginal.
  */
 final class GridMrf implements SupportMrf {
 
@@ -18,7 +23,9 @@ final class GridMrf implements SupportMrf {
   GridMrf(SupportGrid grid, MrfParams params) {
     this.grid = grid;
     this.params = params;
-    this.calibration = FieldCalibrator.calibrate(grid.rows(), grid.cols(), params);
+    this.calibration = params.supercriticalReason() == null && params.sameLambda()
+        ? new FieldCalibration(params.closedFormField(), params.rowLambda(), params.rowLambda(), 0, 0)
+        : FieldCalibrator.calibrate(grid.rows(), grid.cols(), params);
     ChainFactor rowFactor = params.rowFactor();
     ChainFactor colFactor = params.colFactor();
     this.field = GridBeliefPropagation.priorField(grid.rows(), grid.cols(), rowFactor, colFactor,

@@ -16,6 +16,8 @@ public interface SupportMrf {
       case GRID -> new GridMrf(grid, params);
       case ROWS -> new RowChainMrf(grid, params);
       case IID -> new IidMrf(grid, params);
+      case GRAPH -> throw new IllegalArgumentException("graph mode spans the network: build it with "
+          + "SupportPrior.create");
     };
   }
 

@@ -17,6 +17,7 @@ import io.turbovbi.turbo.Control;
 import io.turbovbi.turbo.IterationRecord;
 import io.turbovbi.turbo.MaskCost;
 import io.turbovbi.turbo.Masks;
+import io.turbovbi.turbo.SupportGeometries;
 import io.turbovbi.turbo.TurboSettings;
 import io.turbovbi.turbo.TurboVbi;
 import io.turbovbi.turbo.WarmUpPatience;
@@ -195,8 +196,8 @@ public final class CompressionPipeline {
         settings.driverThreads()), validation, settings.logVarCap())) {
       SparkTrainer trainer = wStep.trainer();
       trainer.onEpoch(listener::epoch);
-      TurboVbi loop = new TurboVbi(settings.method() == Method.IID ? settings.turbo().withModuleBOff()
-          : settings.turbo(), network.weightShapes(), wStep,
+      TurboVbi loop = TurboVbi.onGeometries(settings.method() == Method.IID ? settings.turbo().withModuleBOff()
+          : settings.turbo(), SupportGeometries.of(network), wStep,
           new RemovalAwareCost(deterministic(settings.description()).build()));
       Optional<Checkpoint> saved = listener.resumeFrom();
       if (saved.isPresent()) {

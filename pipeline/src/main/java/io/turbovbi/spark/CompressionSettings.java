@@ -18,9 +18,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.Param;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The settings of a {@link CompressionPipeline} as a set of {@link TurboVbiParams} gives them, for one network: the
@@ -30,23 +33,30 @@ import org.apache.spark.ml.param.Param;
 public final class CompressionSettings {
   private CompressionSettings() {}
 
-  /** {@link #of(TurboVbiParams, String, Network, UnaryOperator)} with messages naming the params. */
+  private static final Logger LOG = LoggerFactory.getLogger(CompressionSettings.class);
+
+  /**
+   * {@link #of(TurboVbiParams, String, Network, UnaryOperator, Consumer)} with messages naming the params and
+   * warnings to the log.
+   */
   static CompressionPipeline.Settings of(TurboVbiParams params, String description, Network network) {
-    return of(params, description, network, UnaryOperator.identity());
+    return of(params, description, network, UnaryOperator.identity(), LOG::warn);
   }
 
   /**
    * @param description the network's description (the network param, or the one read from a starting network)
    * @param network the deterministic network it describes, on the data's shape and classes
    * @param names the name of a param in messages
-   * @throws IllegalArgumentException if the params do not fit the network (per-layer lengths, an unreachable target)
+   * @param warnings told of settings that run against advice (a coupling override)
+   * @throws IllegalArgumentException if the params do not fit the network (per-layer lengths, an unreachable target,
+   *     a support prior at or above the critical coupling without the override)
    */
   public static CompressionPipeline.Settings of(TurboVbiParams params, String description, Network network,
-                                                UnaryOperator<String> names) {
+                                                UnaryOperator<String> names, Consumer<String> warnings) {
     OptimizerSettings optimizer = new OptimizerSettings(params.$(params.optimizer()),
         params.doubleValue(params.learningRate()), params.doubleValue(params.logVarLearningRate()),
         params.doubleValue(params.momentum()));
-    TurboSettings turbo = turbo(params, network.weightLayers().length, names);
+    TurboSettings turbo = turbo(params, network.weightLayers().length, names, warnings);
     if (turbo.control().controlled()) {
       // Fails now, with the reason, if the target cannot be met on this network.
       new CompressionController(turbo.control(), new RemovalAwareCost(network),
@@ -69,8 +79,13 @@ public final class CompressionSettings {
         params.getSeed(), threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
   }
 
-  /** The Turbo-VBI settings of the params for a network of {@code layers} weight layers. */
-  public static TurboSettings turbo(TurboVbiParams params, int layers, UnaryOperator<String> names) {
+  /**
+   * The Turbo-VBI settings of the params for a network of {@code layers} weight layers; grid and graph modes at or
+   * above loopy BP's critical coupling are refused unless the override is set, and then reported to
+   * {@code warnings}.
+   */
+  public static TurboSettings turbo(TurboVbiParams params, int layers, UnaryOperator<String> names,
+                                    Consumer<String> warnings) {
     double[] a = perLayer(params, params.priorA(), layers, names);
     double[] b = perLayer(params, params.priorB(), layers, names);
     double[] abar = perLayer(params, params.priorAbar(), layers, names);
@@ -80,19 +95,52 @@ public final class CompressionSettings {
     double[] rowP10 = perLayer(params, params.rowP10(), layers, names);
     double[] colP01 = perLayer(params, params.colP01(), layers, names);
     double[] colP10 = perLayer(params, params.colP10(), layers, names);
+    double[] gatePrior = perLayer(params, params.gatePrior(), layers, names);
+    double[] gateLeak = perLayer(params, params.gateLeak(), layers, names);
     List<GammaMixturePrior> priors = new ArrayList<>();
     List<MrfParams> mrfs = new ArrayList<>();
     for (int k = 0; k < layers; k++) {
       priors.add(new GammaMixturePrior(a[k], b[k], abar[k], bbar[k]));
-      mrfs.add(new MrfParams(MrfMode.of(modes[k].trim()), rowP01[k], rowP10[k], colP01[k], colP10[k],
+      MrfParams mrf = new MrfParams(MrfMode.of(modes[k].trim()), rowP01[k], rowP10[k], colP01[k], colP10[k],
           params.doubleValue(params.mrfDamping()), BpSchedule.of(params.$(params.mrfSchedule())),
-          params.intValue(params.mrfSweeps()), params.doubleValue(params.mrfTolerance()), true));
+          params.intValue(params.mrfSweeps()), params.doubleValue(params.mrfTolerance()), true, gatePrior[k],
+          gateLeak[k]);
+      checkCoupling(params, mrf, k, names, warnings);
+      mrfs.add(mrf);
+    }
+    long graphLayers = mrfs.stream().filter(m -> m.mode() == MrfMode.GRAPH).count();
+    if (graphLayers > 0 && graphLayers < layers) {
+      throw new IllegalArgumentException(names.apply(params.mrfMode().name()) + "=graph links the layers of the "
+          + "network: give it for every weight layer or for none, got " + params.$(params.mrfMode()));
     }
     return new TurboSettings(Factorisation.of(params.$(params.factorisation())), priors, mrfs,
         WarmUpPrior.of(params.$(params.warmUpPrior())), params.intValue(params.warmUpEpochs()),
         params.intValue(params.epochsPerIteration()), params.intValue(params.iterations()),
         params.doubleValue(params.tolerance()), params.getTargetCompression(), control(params, names),
         params.intValue(params.warmUpPatience()));
+  }
+
+  /** DESIGN 1, coupling rule: 2-D grids must stay below loopy BP's critical coupling. */
+  private static void checkCoupling(TurboVbiParams params, MrfParams mrf, int layer, UnaryOperator<String> names,
+                                    Consumer<String> warnings) {
+    String reason = mrf.supercriticalReason();
+    if (reason == null) {
+      if (mrf.mode() == MrfMode.GRID && !mrf.sameLambda()) {
+        throw new IllegalArgumentException("grid mode needs rows and columns with the same lambda = p01 / (p01 + "
+            + "p10) (the node field h0 = ln(p10 / p01) removes the prior both count), weight layer " + (layer + 1)
+            + " has " + mrf.rowLambda() + " and " + mrf.colP01() / (mrf.colP01() + mrf.colP10()));
+      }
+      return;
+    }
+    String where = "weight layer " + (layer + 1) + ": " + reason;
+    String override = names.apply(params.mrfCouplingOverride().name());
+    if (!Boolean.TRUE.equals(params.$(params.mrfCouplingOverride()))) {
+      throw new IllegalArgumentException(where + ". Choose p01 and p10 below it (e.g. "
+          + names.apply(params.rowP01().name()) + "=0.25 " + names.apply(params.rowP10().name()) + "=0.625 "
+          + names.apply(params.colP01().name()) + "=0.25 " + names.apply(params.colP10().name()) + "=0.625), use "
+          + names.apply(params.mrfMode().name()) + "=rows, or set " + override + "=true to run anyway");
+    }
+    warnings.accept(where + "; running anyway (" + override + "=true)");
   }
 
   /** A per-layer param's values: one for every layer, or one per layer. */

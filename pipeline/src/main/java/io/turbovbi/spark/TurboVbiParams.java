@@ -1,10 +1,12 @@
 package io.turbovbi.spark;
 
 import io.turbovbi.data.ImageShape;
+import io.turbovbi.mrf.MrfParams;
 import io.turbovbi.nn.NetworkSpec;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -63,10 +65,13 @@ public interface TurboVbiParams extends Params {
     setDefault(priorAbar(), new double[] {1});
     setDefault(priorBbar(), new double[] {1e-4});
     setDefault(mrfMode(), "rows");
-    setDefault(rowP01(), new double[] {0.2});
-    setDefault(rowP10(), new double[] {0.5});
-    setDefault(colP01(), new double[] {0.2});
-    setDefault(colP10(), new double[] {0.5});
+    setDefault(rowP01(), new double[] {0.25});
+    setDefault(rowP10(), new double[] {0.625});
+    setDefault(colP01(), new double[] {0.25});
+    setDefault(colP10(), new double[] {0.625});
+    setDefault(mrfCouplingOverride(), false);
+    setDefault(gatePrior(), new double[] {MrfParams.DEFAULT_GATE_ALIVE});
+    setDefault(gateLeak(), new double[] {MrfParams.DEFAULT_GATE_LEAK});
     setDefault(mrfDamping(), 0.5);
     setDefault(mrfSweeps(), 100);
     setDefault(mrfTolerance(), 1e-4);
@@ -262,9 +267,9 @@ public interface TurboVbiParams extends Params {
   }
 
   default Param<String> mrfMode() {
-    return new Param<>(this, "mrfMode", "support prior: grid, rows or iid; or one per weight layer separated by "
-        + "commas", valid(value -> !value.isBlank() && Arrays.stream(value.split(",")).map(String::trim)
-        .allMatch(List.of("grid", "rows", "iid")::contains)));
+    return new Param<>(this, "mrfMode", "support prior: graph, grid, rows or iid; or one per weight layer "
+        + "separated by commas", valid(value -> !value.isBlank() && Arrays.stream(value.split(",")).map(String::trim)
+        .allMatch(List.of("graph", "grid", "rows", "iid")::contains)));
   }
 
   default DoubleArrayParam rowP01() {
@@ -281,6 +286,21 @@ public interface TurboVbiParams extends Params {
 
   default DoubleArrayParam colP10() {
     return new DoubleArrayParam(this, "colP10", "column chains (grid mode): P(0 | 1), per layer", perLayer(0, 1));
+  }
+
+  default BooleanParam mrfCouplingOverride() {
+    return new BooleanParam(this, "mrfCouplingOverride", "run grid or graph mode at or above loopy BP's critical "
+        + "coupling (refused otherwise), with a warning");
+  }
+
+  default DoubleArrayParam gatePrior() {
+    return new DoubleArrayParam(this, "gatePrior", "graph mode: prior P(alive) of the layer's unit, kernel, filter "
+        + "and channel variables, per layer", perLayer(0, 1));
+  }
+
+  default DoubleArrayParam gateLeak() {
+    return new DoubleArrayParam(this, "gateLeak", "graph mode: how much less likely an active weight is under a "
+        + "dead gate (1: gates have no effect), per layer", perLayerUpTo(0, 1));
   }
 
   default DoubleParam mrfDamping() {
@@ -412,6 +432,12 @@ public interface TurboVbiParams extends Params {
   private static Function1<double[], Object> perLayer(double low, double high) {
     return (Function1<double[], Object> & Serializable) values -> values.length > 0
         && Arrays.stream(values).allMatch(v -> v > low && v < high);
+  }
+
+  /** Each value in the half-open interval (low, high], at least one value. */
+  private static Function1<double[], Object> perLayerUpTo(double low, double high) {
+    return (Function1<double[], Object> & Serializable) values -> values.length > 0
+        && Arrays.stream(values).allMatch(v -> v > low && v <= high);
   }
 
   /** Whether a value parses: the validators of text params, so that a bad value fails at set, not deep in fit. */

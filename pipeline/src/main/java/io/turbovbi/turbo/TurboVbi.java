@@ -1,7 +1,8 @@
 package io.turbovbi.turbo;
 
-import io.turbovbi.mrf.SupportGrid;
-import io.turbovbi.mrf.SupportMrf;
+import io.turbovbi.mrf.LayerGeometry;
+import io.turbovbi.mrf.MessagePassingReport;
+import io.turbovbi.mrf.SupportPrior;
 import io.turbovbi.nn.DivergenceException;
 import io.turbovbi.nn.WeightShape;
 import io.turbovbi.prior.ModuleA;
@@ -36,6 +37,7 @@ public final class TurboVbi {
   private final MaskCost maskCost;
   private final CompressionController controller;
   private final long allWeights;
+  private final SupportPrior moduleB;
   private final List<LayerState> layers = new ArrayList<>();
   private final List<IterationRecord> history = new ArrayList<>();
   private int iteration;
@@ -44,9 +46,8 @@ public final class TurboVbi {
   private boolean[][] currentMasks;
   private MaskCost.Kept currentKept;
 
-  /** Per weight layer: its Module A and Module B and the messages between them. */
+  /** Per weight layer: its Module A and the messages between it and Module B. */
   private static final class LayerState {
-    final SupportMrf moduleB;
     final ModuleA moduleA;
     final double[] pi;
     final double[] pit;
@@ -56,8 +57,7 @@ public final class TurboVbi {
     final double[] precision;
     final double[] secondMoment;
 
-    LayerState(SupportMrf moduleB, ModuleA moduleA, int size) {
-      this.moduleB = moduleB;
+    LayerState(ModuleA moduleA, int size) {
       this.moduleA = moduleA;
       this.pi = new double[size];
       this.pit = new double[size];
@@ -77,10 +77,30 @@ public final class TurboVbi {
     this(settings, shapes, wStep, MaskCost.withoutRemoval(shapes.stream().mapToLong(s -> 2).toArray()));
   }
 
-  /** @param maskCost what a mask keeps after unit removal: the sizes the history reports and the controller steers */
+  /**
+   * A loop on layers known only by their weight shapes: a dense layer's inputs count as hidden units (graph mode
+   * then has no grids over an image input).
+   *
+   * @param maskCost what a mask keeps after unit removal: the sizes the history reports and the controller steers
+   */
   public TurboVbi(TurboSettings settings, List<WeightShape> shapes, WStep wStep, MaskCost maskCost) {
-    if (shapes.size() != settings.priors().size()) {
-      throw new IllegalArgumentException("the network has " + shapes.size() + " weight layers but the settings "
+    this(settings, wStep, maskCost, geometries(shapes));
+  }
+
+  /**
+   * A loop on layers whose support geometry is known (graph mode needs the shape of a dense layer's input).
+   *
+   * @param geometries each weight layer's support geometry, in network order (see {@link SupportGeometries#of})
+   * @param maskCost   what a mask keeps after unit removal: the sizes the history reports and the controller steers
+   */
+  public static TurboVbi onGeometries(TurboSettings settings, List<LayerGeometry> geometries, WStep wStep,
+                                      MaskCost maskCost) {
+    return new TurboVbi(settings, wStep, maskCost, geometries);
+  }
+
+  private TurboVbi(TurboSettings settings, WStep wStep, MaskCost maskCost, List<LayerGeometry> geometries) {
+    if (geometries.size() != settings.priors().size()) {
+      throw new IllegalArgumentException("the network has " + geometries.size() + " weight layers but the settings "
           + "describe " + settings.priors().size());
     }
     int[] sizes = wStep.layerSizes();
@@ -90,24 +110,29 @@ public final class TurboVbi {
     this.allWeights = Arrays.stream(sizes).asLongStream().sum();
     this.controller = settings.control().controlled()
         ? new CompressionController(settings.control(), maskCost, sizes) : null;
-    for (int k = 0; k < shapes.size(); k++) {
-      WeightShape shape = shapes.get(k);
-      if (shape.count() != sizes[k]) {
+    for (int k = 0; k < geometries.size(); k++) {
+      if (geometries.get(k).count() != sizes[k]) {
         throw new IllegalArgumentException("weight layer " + k + " has " + sizes[k] + " weights in the w-step but "
-            + shape.count() + " in its shape");
+            + geometries.get(k).count() + " in its shape");
       }
-      SupportGrid grid = shape.convolutional()
-          ? SupportGrid.conv(shape.outputs(), shape.inputs(), shape.kernel())
-          : SupportGrid.dense(shape.outputs(), shape.inputs());
-      SupportMrf moduleB = SupportMrf.create(grid, settings.mrfs().get(k));
-      double share = moduleB.zeroEvidenceMarginal();
-      LayerState layer = new LayerState(moduleB, ModuleA.create(settings.factorisation(), settings.priors().get(k),
-          shape.count(), share), shape.count());
+    }
+    this.moduleB = SupportPrior.create(geometries, settings.mrfs());
+    for (int k = 0; k < geometries.size(); k++) {
+      int count = geometries.get(k).count();
+      double share = moduleB.zeroEvidenceMarginal(k);
+      LayerState layer = new LayerState(ModuleA.create(settings.factorisation(), settings.priors().get(k), count,
+          share), count);
       Arrays.fill(layer.pi, share);
       Arrays.fill(layer.pit, share);
       Arrays.fill(layer.precision, settings.warmUpPrior().precision(settings.priors().get(k), share));
       layers.add(layer);
     }
+  }
+
+  /** Geometries of layers known by their weight shapes only: dense inputs taken as hidden units. */
+  private static List<LayerGeometry> geometries(List<WeightShape> shapes) {
+    return shapes.stream().map(s -> s.convolutional() ? LayerGeometry.conv(s.outputs(), s.inputs(), s.kernel())
+        : LayerGeometry.dense(s.outputs(), s.inputs())).toList();
   }
 
   /** Runs the warm-up and the outer iterations, then takes the final mask. */
@@ -162,7 +187,7 @@ public final class TurboVbi {
         copy(layers.stream().map(l -> l.pit).toArray(double[][]::new)),
         copy(layers.stream().map(l -> l.precision).toArray(double[][]::new)),
         copy(layers.stream().map(l -> l.secondMoment).toArray(double[][]::new)),
-        layers.stream().map(l -> l.moduleB.messageLogOdds()).toArray(double[][]::new),
+        moduleB.messageLogOdds(),
         layers.stream().map(l -> l.moduleA.state()).toArray(double[][][]::new), copy(previousMeans),
         copy(previousPit), controller == null ? new double[0] : controller.state(), List.copyOf(history));
   }
@@ -180,11 +205,11 @@ public final class TurboVbi {
       copyInto(state.pit()[k], layer.pit, "pit", k);
       copyInto(state.precision()[k], layer.precision, "precision", k);
       copyInto(state.secondMoment()[k], layer.secondMoment, "second moment", k);
-      layer.moduleB.restoreMessages(state.messages()[k]);
       layer.moduleA.restoreState(state.moduleA()[k]);
       layer.moduleA.logLikelihoodRatio(layer.secondMoment, layer.llrA);
       layer.moduleA.evidence(layer.pi, layer.llrA, layer.evidence);
     }
+    moduleB.restoreMessages(state.messages());
     if (controller != null) {
       controller.restore(state.controller());
     }
@@ -310,21 +335,27 @@ public final class TurboVbi {
    */
   private int[] refreshEvidence(Timing timing) {
     Posterior posterior = wStep.posterior();
-    int[] sweeps = new int[layers.size()];
+    long t0 = System.nanoTime();
     for (int k = 0; k < layers.size(); k++) {
       LayerState layer = layers.get(k);
-      long t0 = System.nanoTime();
       ModuleA.secondMoment(posterior.means()[k], posterior.variances()[k], layer.secondMoment);
       layer.moduleA.rhoStep(layer.secondMoment, layer.pit, layer.precision);
       layer.moduleA.logLikelihoodRatio(layer.secondMoment, layer.llrA);
-      long t1 = System.nanoTime();
-      sweeps[k] = layer.moduleB.update(layer.llrA, layer.llrB, layer.pi).sweeps();
-      long t2 = System.nanoTime();
-      layer.moduleA.evidence(layer.pi, layer.llrA, layer.evidence);
-      long t3 = System.nanoTime();
-      timing.moduleA += (t1 - t0 + t3 - t2) / 1e9;
-      timing.moduleB += (t2 - t1) / 1e9;
     }
+    long t1 = System.nanoTime();
+    MessagePassingReport[] reports = moduleB.update(layers.stream().map(l -> l.llrA).toArray(double[][]::new),
+        layers.stream().map(l -> l.llrB).toArray(double[][]::new),
+        layers.stream().map(l -> l.pi).toArray(double[][]::new));
+    long t2 = System.nanoTime();
+    int[] sweeps = new int[layers.size()];
+    for (int k = 0; k < layers.size(); k++) {
+      LayerState layer = layers.get(k);
+      layer.moduleA.evidence(layer.pi, layer.llrA, layer.evidence);
+      sweeps[k] = reports[k].sweeps();
+    }
+    long t3 = System.nanoTime();
+    timing.moduleA += (t1 - t0 + t3 - t2) / 1e9;
+    timing.moduleB += (t2 - t1) / 1e9;
     return sweeps;
   }
 

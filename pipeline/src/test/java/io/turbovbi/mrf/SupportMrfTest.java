@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -122,17 +123,21 @@ class SupportMrfTest {
   }
 
   @Test
-  void extremeUnaryInputsGiveFiniteClippedOutputs() {
+  void extremeUnaryInputsGiveFiniteClippedOutputsInEveryMode() {
     double[] llrA = {30, -30, 1e300, -1e300, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0, 31, -31,
       Double.MAX_VALUE, -Double.MAX_VALUE, 5};
+    List<LayerGeometry> layers = List.of(LayerGeometry.denseOnImage(3, 1, 2, 2), LayerGeometry.dense(2, 3));
     for (MrfMode mode : MrfMode.values()) {
-      SupportMrf mrf = SupportMrf.create(SupportGrid.dense(3, 4), MrfParams.of(mode, 1e-9, 0.5));
-      double[] llrB = new double[12];
-      double[] pi = new double[12];
-      mrf.update(llrA, llrB, pi);
-      for (int w = 0; w < 12; w++) {
-        assertTrue(Math.abs(llrB[w]) <= LogOdds.CLIP, mode + " LLR_B " + llrB[w]);
-        assertTrue(pi[w] >= 0 && pi[w] <= 1, mode + " pi " + pi[w]);
+      MrfParams params = MrfParams.of(mode, 1e-9, 0.5);
+      SupportPrior prior = SupportPrior.create(layers, List.of(params, params));
+      double[][] llrB = {new double[12], new double[6]};
+      double[][] pi = {new double[12], new double[6]};
+      prior.update(new double[][] {llrA, java.util.Arrays.copyOf(llrA, 6)}, llrB, pi);
+      for (int k = 0; k < 2; k++) {
+        for (int w = 0; w < llrB[k].length; w++) {
+          assertTrue(Math.abs(llrB[k][w]) <= LogOdds.CLIP, mode + " LLR_B " + llrB[k][w]);
+          assertTrue(pi[k][w] >= 0 && pi[k][w] <= 1, mode + " pi " + pi[k][w]);
+        }
       }
     }
   }
