@@ -16,14 +16,15 @@ import org.apache.spark.serializer.KryoSerializer;
  */
 public final class TurboKryoRegistrator implements KryoRegistrator {
   /**
-   * Everything this project sends between driver and executors, and the vector type of the DataFrames it reads
+   * Everything this project sends between driver and executors (the chunks of samples a driver-side data set is
+   * made into a data frame from among them), and the vector type of the DataFrames it reads
    * ({@code data.format = parquet}).
    */
   public static final List<Class<?>> CLASSES = List.of(
       float[].class, float[][].class, double[].class, double[][].class, int[].class, long[].class,
       Shard.class, Shard[].class, RoundResult.class, SparkTrainer.AveragingTask.Start.class, Optimizer.State.class,
       VariationalUpdate.class, MaskedUpdate.class, PlainUpdate.class, boolean[].class, boolean[][].class,
-      VectorUDT.class);
+      VectorUDT.class, SampleFrames.Chunk.class);
 
   @Override
   public void registerClasses(Kryo kryo) {

@@ -2,8 +2,6 @@ package io.turbovbi.spark;
 
 import io.turbovbi.data.DataFrameSamples;
 import io.turbovbi.data.ImageShape;
-import io.turbovbi.data.LabeledSamples;
-import io.turbovbi.data.ValidationSplit;
 import io.turbovbi.mrf.MrfMode;
 import io.turbovbi.mrf.MrfParams;
 import io.turbovbi.nn.LayerFactory;
@@ -220,13 +218,21 @@ public final class TurboVbiCompressor extends Estimator<CompressedNetworkModel> 
     int classes = (Integer) $(numClasses);
     DataFrameSamples reader = DataFrameSamples.of(shape, classes).withFeaturesCol($(featuresCol))
         .withLabelCol($(labelCol));
-    LabeledSamples all = reader.collect(dataset.toDF(), "the training DataFrame");
-    ValidationSplit split = ValidationSplit.of(all, (Integer) $(validationSize), (Long) $(seed));
-    LOG.info("{}: fitting {} on {} samples ({} for validation) with {}", uid, $(network), all.size(),
-        split.validation().size(), explainParams().replace('\n', ';'));
+    JavaSparkContext spark = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+    SampleSource source = SampleSource.of(dataset.toDF(), reader, "the training DataFrame",
+        spark.defaultParallelism());
+    int validationSamples = (Integer) $(validationSize);
+    if (validationSamples >= source.count()) {
+      throw new IllegalArgumentException("validationSize " + validationSamples + " leaves no training data: the "
+          + "DataFrame has " + source.count() + " rows");
+    }
+    double heldOut = (double) validationSamples / source.count();
+    ShardedData train = source.select(SampleSource.Selection.training((Long) $(seed), heldOut, 1));
+    ShardedData validation = source.select(SampleSource.Selection.validation((Long) $(seed), heldOut));
+    LOG.info("{}: fitting {} on {} samples ({} for validation) with {}", uid, $(network), source.count(),
+        validation.size(), explainParams().replace('\n', ';'));
     Network plain = NetworkSpec.parse($(network)).build(shape.channels(), shape.height(), shape.width(), classes,
         LayerFactory.DETERMINISTIC);
-    JavaSparkContext spark = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
     int layers = plain.weightLayers().length;
     MrfParams mrf = MrfParams.of(MrfMode.of($(mrfMode)), (Double) $(p01), (Double) $(p10));
     TurboSettings turbo = new TurboSettings(Factorisation.DEFAULT,
@@ -242,8 +248,13 @@ public final class TurboVbiCompressor extends Estimator<CompressedNetworkModel> 
         Math.max(1, Math.round(plain.weightCount() / (Double) $(magnitudeCompression))), (Integer) $(fineTuneEpochs),
         new OptimizerSettings("adam", (Double) $(learningRate) / 2, 0, 0), (Long) $(seed),
         Runtime.getRuntime().availableProcessors());
-    CompressionPipeline.Result result = new CompressionPipeline(settings).run(spark,
-        ShardedData.of(spark, split.train(), spark.defaultParallelism()), split.validation(), new LogListener());
+    CompressionPipeline.Result result;
+    try {
+      result = new CompressionPipeline(settings).run(spark, train, validation, new LogListener());
+    } finally {
+      train.release();
+      validation.release();
+    }
     Map<String, String> provenance = new LinkedHashMap<>();
     provenance.put("estimator", uid);
     provenance.put("params", explainParams());
