@@ -42,7 +42,8 @@ public final class ShardedData {
     List<Integer> sizes;
     try {
       sizes = shards.map(Shard::size).collect();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // A task's exception reaches the driver inside a SparkException, which Java does not see as thrown here.
       throw dataError(e);
     }
     long size = sizes.stream().mapToLong(Integer::longValue).sum();
@@ -54,13 +55,14 @@ public final class ShardedData {
   }
 
   /** The data error a failed Spark job carries (a task's exception comes wrapped), else the failure itself. */
-  static RuntimeException dataError(RuntimeException failure) {
+  static RuntimeException dataError(Exception failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof InvalidDataException data) {
         return new InvalidDataException(data.getMessage(), failure);
       }
     }
-    return failure;
+    return failure instanceof RuntimeException unchecked ? unchecked
+        : new IllegalStateException(failure.getMessage(), failure);
   }
 
   public JavaRDD<Shard> shards() {
