@@ -40,6 +40,8 @@ import org.apache.hadoop.yarn.server.MiniYARNCluster;
  */
 public final class MiniYarn implements AutoCloseable {
     private static final long START_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final String TOPOLOGY_MAPPING = "net.topology.node.switch.mapping.impl";
+    private static final String DEFAULT_TOPOLOGY_MAPPING = "org.apache.hadoop.net.ScriptBasedMapping";
 
     private final MiniYARNCluster cluster;
     private final Path confDir;
@@ -91,8 +93,10 @@ public final class MiniYarn implements AutoCloseable {
                 Thread.sleep(100);
             }
             Path confDir = Files.createDirectories(workDir.resolve("yarn-conf"));
+            Configuration client = new Configuration(cluster.getConfig());
+            client.set(TOPOLOGY_MAPPING, DEFAULT_TOPOLOGY_MAPPING);
             try (OutputStream out = Files.newOutputStream(confDir.resolve("yarn-site.xml"))) {
-                cluster.getConfig().writeXml(out);
+                client.writeXml(out);
             }
             Path emptyJar = workDir.resolve("empty.jar");
             try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(emptyJar))) {
@@ -128,6 +132,8 @@ public final class MiniYarn implements AutoCloseable {
         for (Map.Entry<String, String> entry : cluster.getConfig()) {
             properties.put("spark.hadoop." + entry.getKey(), entry.getValue());
         }
+        // The mini clusters map hosts to racks with a class of their own test jar, which Spark's Hadoop client lacks.
+        properties.put("spark.hadoop." + TOPOLOGY_MAPPING, DEFAULT_TOPOLOGY_MAPPING);
         properties.put("spark.yarn.jars", "local:" + emptyJar.toAbsolutePath());
         String classpath = String.join(java.io.File.pathSeparator,
                 ChildJvm.sparkClasspath().stream().map(path -> path.toAbsolutePath().toString()).toList());
@@ -136,6 +142,12 @@ public final class MiniYarn implements AutoCloseable {
         String javaHome = System.getProperty("java.home");
         properties.put("spark.yarn.appMasterEnv.JAVA_HOME", javaHome);
         properties.put("spark.executorEnv.JAVA_HOME", javaHome);
+        // In cluster mode the driver in the ApplicationMaster names its host itself: the loopback address, as
+        // everywhere in the testkit (the machine's host name resolves oddly).
+        for (String variable : List.of("SPARK_LOCAL_IP", "SPARK_LOCAL_HOSTNAME")) {
+            properties.put("spark.yarn.appMasterEnv." + variable, ChildJvm.LOOPBACK);
+            properties.put("spark.executorEnv." + variable, ChildJvm.LOOPBACK);
+        }
         return properties;
     }
 
