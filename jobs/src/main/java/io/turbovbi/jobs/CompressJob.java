@@ -1,10 +1,7 @@
 package io.turbovbi.jobs;
 
-import io.turbovbi.compress.Evaluation;
 import io.turbovbi.compress.OnnxImport;
 import io.turbovbi.data.ImageShape;
-import io.turbovbi.data.LabeledSamples;
-import io.turbovbi.data.ValidationSplit;
 import io.turbovbi.nn.Blas;
 import io.turbovbi.nn.DivergenceException;
 import io.turbovbi.nn.Network;
@@ -13,7 +10,6 @@ import io.turbovbi.spark.Checkpoint;
 import io.turbovbi.spark.CheckpointFormat;
 import io.turbovbi.spark.CompressionPipeline;
 import io.turbovbi.spark.CompressionSettings;
-import io.turbovbi.spark.ShardedData;
 import io.turbovbi.spark.SparkTrainer;
 import io.turbovbi.spark.StartingNetwork;
 import io.turbovbi.turbo.IterationRecord;
@@ -52,6 +48,8 @@ final class CompressJob {
   /** What reads the data and writes the output, before Spark starts (and whether or not it does). */
   private final Configuration hadoop;
   private SparkSession session;
+  /** Where IDX input is imported as Parquet, inside the output location. */
+  static final String IMPORTED_DATA = "data";
 
   CompressJob(Config config, PrintStream out, boolean json, boolean overwrite, boolean resume) {
     this(config, out, json, overwrite, resume, iteration -> { });
@@ -124,63 +122,88 @@ final class CompressJob {
 
   private String run(RunOutput output, OutputLock lock) {
     long start = System.nanoTime();
-    // Everything the run reads is checked before the output location is touched: bad input leaves no output.
-    DataSets data = new DataSets(config, hadoop, this::session);
-    ValidationSplit split = data.trainAndValidation();
-    LabeledSamples test = config.flag(ConfigKeys.DATA_TEST_EVALUATE) ? data.test() : null;
-    ImageShape shape = split.train().shape();
-    if (test != null && (!test.shape().equals(shape) || test.numClasses() != split.train().numClasses())) {
-      throw new ConfigException("the test data (" + test + ") do not match the training data (" + split.train()
-          + ")");
+    // Everything the run reads is checked before the output location is touched: bad input leaves no output. IDX
+    // files are read on the driver (and imported into the output location once it is ready); the executors read
+    // the other formats, and check every row, before the output location is prepared.
+    DataSets data = new DataSets(config, hadoop);
+    DataSets.IdxFiles idx = data.readIdx();
+    DataSets.Distributed sets = null;
+    if (idx == null) {
+      JavaSparkContext spark = JavaSparkContext.fromSparkContext(session().sparkContext());
+      sets = data.distributed(session(), SparkSetup.partitions(config, spark), null, null);
     }
-    CompressionPipeline.Method method = CompressionPipeline.Method.valueOf(
-        config.required(ConfigKeys.METHOD).toUpperCase(Locale.ROOT));
-    Network network = Models.network(config, shape.channels(), shape.height(), shape.width(),
-        split.train().numClasses(), false);
-    float[] startingParams = startingNetwork.map(s -> startingParams(s, shape, split.train().numClasses()))
-        .orElse(null);
-    Models.requireDriverMemoryFor(network);
-    CompressionPipeline.Settings settings = settings(network);
-    output.prepare(overwrite, resume);
-    Optional<CheckpointFormat.Saved> saved = resume ? output.newestUsableCheckpoint(warning -> say("warning: "
-        + warning, new JsonLine().put("event", "warning").put("message", warning))) : Optional.empty();
-    if (resume && output.hasResult() && (saved.isEmpty() || output.resultRun().equals(Optional.of(saved.get()
-        .run())))) {
-      say("the run in " + output.location() + " is already complete", new JsonLine().put("event", "complete")
-          .put("output", output.location()));
-      return output.location();
+    try {
+      ImageShape shape = data.shape();
+      int classes = data.classes();
+      CompressionPipeline.Method method = CompressionPipeline.Method.valueOf(
+          config.required(ConfigKeys.METHOD).toUpperCase(Locale.ROOT));
+      Network network = Models.network(config, shape.channels(), shape.height(), shape.width(), classes, false);
+      float[] startingParams = startingNetwork.map(s -> startingParams(s, shape, classes)).orElse(null);
+      Models.requireDriverMemoryFor(network);
+      CompressionPipeline.Settings settings = settings(network);
+      output.prepare(overwrite, resume);
+      Optional<CheckpointFormat.Saved> saved = resume ? output.newestUsableCheckpoint(warning -> say("warning: "
+          + warning, new JsonLine().put("event", "warning").put("message", warning))) : Optional.empty();
+      if (resume && output.hasResult() && (saved.isEmpty() || output.resultRun().equals(Optional.of(saved.get()
+          .run())))) {
+        say("the run in " + output.location() + " is already complete", new JsonLine().put("event", "complete")
+            .put("output", output.location()));
+        return output.location();
+      }
+      JavaSparkContext spark = JavaSparkContext.fromSparkContext(session().sparkContext());
+      int partitions = SparkSetup.partitions(config, spark);
+      if (sets == null) {
+        String imported = output.location() + "/" + IMPORTED_DATA;
+        if (!resume) {
+          DataImport.delete(imported, hadoop);
+        }
+        sets = data.distributed(session(), partitions, idx, imported);
+        idx = null;
+      }
+      return run(output, lock, start, method, network, settings, startingParams, sets, saved, spark,
+          partitions);
+    } finally {
+      if (sets != null) {
+        sets.release();
+      }
     }
-    JavaSparkContext spark = JavaSparkContext.fromSparkContext(session().sparkContext());
+  }
+
+  private String run(RunOutput output, OutputLock lock, long start, CompressionPipeline.Method method,
+                     Network network, CompressionPipeline.Settings settings, float[] startingParams,
+                     DataSets.Distributed sets, Optional<CheckpointFormat.Saved> saved, JavaSparkContext spark,
+                     int partitions) {
     lock.recordApplication(spark.sc().applicationId());
-    int partitions = SparkSetup.partitions(config, spark);
-    Map<String, String> runSettings = RunSettings.of(config, split.train().size() + split.validation().size(),
-        split.validation().size(), partitions);
+    int trainSize = Math.toIntExact(sets.train().size());
+    int validationSize = Math.toIntExact(sets.validation().size());
+    Map<String, String> runSettings = RunSettings.of(config, trainSize + validationSize, validationSize,
+        partitions);
     saved.ifPresent(s -> RunSettings.requireSame(s.settings(), runSettings, output.location() + "/checkpoints"));
     String run = saved.map(CheckpointFormat.Saved::run).orElse(UUID.randomUUID().toString());
     say(String.format(Locale.ROOT, "compress (%s): %s, %,d weights; Spark %s (%s), %d partitions, %s mode, batch "
             + "%d; BLAS %s; train %d, validation %d; output %s", method.name().toLowerCase(Locale.ROOT),
             network.describe(), network.weightCount(), spark.version(), spark.master(), partitions,
             settings.trainer().mode().name().toLowerCase(Locale.ROOT), settings.trainer().batchSize(),
-            Blas.implementation(), split.train().size(), split.validation().size(), output.location()),
+            Blas.implementation(), trainSize, validationSize, output.location()),
         new JsonLine().put("event", "start").put("method", method.name().toLowerCase(Locale.ROOT))
             .put("network", network.describe()).put("weights", network.weightCount()).put("spark", spark.version())
             .put("master", spark.master()).put("partitions", partitions)
             .put("mode", settings.trainer().mode().name().toLowerCase(Locale.ROOT))
             .put("batch", settings.trainer().batchSize()).put("blas", Blas.implementation())
-            .put("train", split.train().size()).put("validation", split.validation().size())
+            .put("train", trainSize).put("validation", validationSize)
             .put("output", output.location()));
 
-    CompressionPipeline.Result result = new CompressionPipeline(settings).startingFrom(startingParams).run(spark,
-        ShardedData.of(spark, split.train(), partitions), split.validation(),
+    CompressionPipeline pipeline = new CompressionPipeline(settings).startingFrom(startingParams);
+    CompressionPipeline.Result result = pipeline.run(spark, sets.train(), sets.validation(),
         listener(output, saved.map(CheckpointFormat.Saved::checkpoint), run, runSettings));
-    int threads = settings.driverThreads();
     Map<String, Double> testAccuracy = new LinkedHashMap<>();
-    int testSize = 0;
-    if (test != null) {
-      testSize = test.size();
-      testAccuracy.put("dense", Evaluation.accuracy(result.dense(), test, threads));
-      testAccuracy.put("masked", Evaluation.accuracy(result.masked(), test, threads));
-      testAccuracy.put("fine_tuned", Evaluation.accuracy(result.fineTuned(), test, threads));
+    long testSize = 0;
+    if (sets.test() != null) {
+      testSize = sets.test().size();
+      spark.setJobDescription("turbovbi: test accuracy of the dense, masked and fine-tuned networks");
+      testAccuracy.put("dense", pipeline.accuracy(result.dense(), sets.test()));
+      testAccuracy.put("masked", pipeline.accuracy(result.masked(), sets.test()));
+      testAccuracy.put("fine_tuned", pipeline.accuracy(result.fineTuned(), sets.test()));
     }
     CompressionMetrics.Structure structure = CompressionMetrics.Structure.of(result);
     JsonLine metrics = CompressionMetrics.of(result, structure, testAccuracy)
@@ -190,7 +213,7 @@ final class CompressJob {
         .put("seconds_total", (System.nanoTime() - start) / 1e9).put("spark_version", spark.version())
         .put("master", spark.master()).put("partitions", partitions).put("blas", Blas.implementation())
         .put("data", new JsonLine().put("format", config.text(ConfigKeys.DATA_FORMAT))
-            .put("train", split.train().size()).put("validation", split.validation().size())
+            .put("train", trainSize).put("validation", validationSize)
             .put("test", testSize))
         .put("seed", settings.seed()).put("run", run).put("config", Secrets.redacted(config.explicitValues()));
     new ResultFiles(config).write(output, session(), result, structure, metrics, testAccuracy, network);

@@ -34,8 +34,9 @@ public final class ConfigKeys {
   public static final ConfigKey DATA_TRAIN_LABELS = text("data.train.labels", null,
       "IDX only: path of the training labels file");
   public static final ConfigKey DATA_TRAIN_LIMIT = integer("data.train.limit", "0",
-      "train on only the first this many samples (in file order) left after the validation split, e.g. to see "
-          + "how settings carry to a smaller data set (0: all)", 0, Integer.MAX_VALUE);
+      "train on only this many of the samples left after the validation split, e.g. to see how settings carry to "
+          + "a smaller data set (0: all); single JVM: the first ones in file order; compress job: about this many, "
+          + "chosen by a seeded hash of their ids", 0, Integer.MAX_VALUE);
   public static final ConfigKey DATA_TEST = text("data.test", null, "test data, as data.train");
   public static final ConfigKey DATA_TEST_LABELS = text("data.test.labels", null,
       "IDX only: path of the test labels file");
@@ -45,7 +46,8 @@ public final class ConfigKeys {
   public static final ConfigKey DATA_TEST_EVALUATE = flag("data.test.evaluate", "true",
       "compress job: read the test set at the end; false for tuning runs, which must see only the validation split");
   public static final ConfigKey DATA_VALIDATION = integer("data.validation", "1000",
-      "samples carved from the training data (seeded shuffle) for validation; all tuning uses them", 1,
+      "samples carved from the training data for validation; all tuning uses them (single JVM: exactly this many, "
+          + "by a seeded shuffle; compress job: about this many, by a seeded hash of each sample's id)", 1,
       Integer.MAX_VALUE);
 
   public static final ConfigKey TRAIN_EPOCHS = integer("train.epochs", "5", "training epochs", 1, 1_000_000);
@@ -175,8 +177,9 @@ public final class ConfigKeys {
   public static final ConfigKey CLUSTER_TASK_THREADS = integer("cluster.task.threads", "1",
       "engine threads inside each task; above 1, Spark gives each task as many cores (spark.task.cpus), so fewer, "
           + "larger tasks share a round", 1, 1024);
-  public static final ConfigKey CLUSTER_DEPTH = integer("cluster.aggregation.depth", "1",
-      "depth of the tree aggregation of round results", 1, 10);
+  public static final ConfigKey CLUSTER_DEPTH = integer("cluster.aggregation.depth", "0",
+      "depth of the tree aggregation of round results (0: from the partition count, so that no node sums more "
+          + "than 16 results: 1 up to 16 partitions, 2 up to 256)", 0, 10);
 
   private static final Map<String, ConfigKey> ALL = index(
       NETWORK, NETWORK_INITIAL, SEED, THREADS, DATA_FORMAT, DATA_TRAIN, DATA_TRAIN_LABELS, DATA_TRAIN_LIMIT, DATA_TEST,

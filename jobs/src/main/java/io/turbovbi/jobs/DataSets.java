@@ -4,26 +4,33 @@ import io.turbovbi.data.BuiltInSample;
 import io.turbovbi.data.DataFrameSamples;
 import io.turbovbi.data.IdxReader;
 import io.turbovbi.data.ImageShape;
+import io.turbovbi.data.InvalidDataException;
 import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.data.LibSvmReader;
 import io.turbovbi.data.ValidationSplit;
-import java.util.function.Supplier;
+import io.turbovbi.spark.SampleFrames;
+import io.turbovbi.spark.SampleSource;
+import io.turbovbi.spark.ShardedData;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The training, validation and test sets a configuration names. The validation set is carved from the training data
- * by a seeded shuffle; the test set is read only when a job asks for it.
+ * The training, validation and test sets a configuration names: in this JVM's memory for the single-JVM commands
+ * (validation carved by a seeded shuffle), or read by the executors for the Spark jobs ({@link #distributed};
+ * validation carved by a seeded hash of each sample's id). The test set is read only when a job asks for it.
  */
 public final class DataSets {
   private final Config config;
   private final Configuration hadoop;
-  private final Supplier<SparkSession> spark;
 
-  public DataSets(Config config, Configuration hadoop, Supplier<SparkSession> spark) {
+  public DataSets(Config config, Configuration hadoop) {
     this.config = config;
     this.hadoop = hadoop;
-    this.spark = spark;
   }
 
   public ImageShape shape() {
@@ -36,13 +43,12 @@ public final class DataSets {
         : config.integer(ConfigKeys.DATA_CLASSES);
   }
 
-  /** Training data split into (train, validation). */
+  /** Training data split into (train, validation), in this JVM. */
   public ValidationSplit trainAndValidation() {
-    LabeledSamples all = read(ConfigKeys.DATA_TRAIN, ConfigKeys.DATA_TRAIN_LABELS, true);
+    LabeledSamples all = trainAndValidationSource();
     int validation = config.integer(ConfigKeys.DATA_VALIDATION);
     if (validation >= all.size()) {
-      throw new ConfigException(ConfigKeys.DATA_VALIDATION.name() + " = " + validation + " leaves no training data: "
-          + "the training set has " + all.size() + " samples");
+      throw leavesNoTrainingData(validation, all.size());
     }
     ValidationSplit split = ValidationSplit.of(all, validation, config.longValue(ConfigKeys.SEED));
     int limit = config.integer(ConfigKeys.DATA_TRAIN_LIMIT);
@@ -52,14 +58,138 @@ public final class DataSets {
     return new ValidationSplit(split.train().head(limit), split.validation());
   }
 
+  private static ConfigException leavesNoTrainingData(int validation, long samples) {
+    return new ConfigException(ConfigKeys.DATA_VALIDATION.name() + " = " + validation + " leaves no training data: "
+        + "the training set has " + samples + " samples");
+  }
+
+  /** The whole training data (before any split), in this JVM. */
+  public LabeledSamples trainAndValidationSource() {
+    return read(ConfigKeys.DATA_TRAIN, ConfigKeys.DATA_TRAIN_LABELS, true);
+  }
+
   public LabeledSamples test() {
     return read(ConfigKeys.DATA_TEST, ConfigKeys.DATA_TEST_LABELS, false);
   }
 
   /**
-   * The most feature values a data set may hold: a quarter of the heap as floats, since the driver keeps the data
-   * set, its train/validation split and the packed shards at once. A header or file that promises more is refused
-   * before anything of its size is allocated; a larger heap (spark.driver.memory, -Xmx) raises the limit.
+   * IDX files read whole on the driver and checked, to be imported into Parquet ({@link #distributed}): one gzip
+   * stream cannot be split between executors. Null for the other formats, which the executors read themselves.
+   */
+  public IdxFiles readIdx() {
+    if (!config.text(ConfigKeys.DATA_FORMAT).equals("idx")) {
+      return null;
+    }
+    return new IdxFiles(read(ConfigKeys.DATA_TRAIN, ConfigKeys.DATA_TRAIN_LABELS, true),
+        config.flag(ConfigKeys.DATA_TEST_EVALUATE) ? test() : null);
+  }
+
+  /** IDX training and (null if not evaluated) test samples, held on the driver until they are imported. */
+  public record IdxFiles(LabeledSamples train, LabeledSamples test) {}
+
+  /** The sets on the executors; {@code test} is null when the job does not evaluate it. */
+  public record Distributed(ShardedData train, ShardedData validation, ShardedData test) {
+    void release() {
+      train.release();
+      validation.release();
+      if (test != null) {
+        test.release();
+      }
+    }
+  }
+
+  /**
+   * The training, validation and test sets read by the executors and packed there, in {@code partitions}
+   * partitions. Parquet and LibSVM (Spark's own sources) are read where they are; the built-in sample and IDX files
+   * (already read by {@link #readIdx}, imported as Parquet into {@code importLocation} unless a completed import is
+   * there) go through the same path.
+   *
+   * @throws InvalidDataException naming the data and the sample when something read is wrong
+   */
+  public Distributed distributed(SparkSession spark, int partitions, IdxFiles idx, String importLocation) {
+    try {
+      return read(spark, partitions, idx, importLocation);
+    } catch (InvalidDataException | ConfigException e) {
+      throw e;
+    } catch (Exception e) {
+      // Spark's own readers fail inside a task (a LibSVM line that does not parse, a damaged Parquet file): the
+      // cause, not Spark's "job aborted", says what is wrong.
+      Throwable cause = e;
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      String data = config.text(ConfigKeys.DATA_FORMAT).equals("builtin") ? "the built-in sample"
+          : config.required(ConfigKeys.DATA_TRAIN);
+      throw new InvalidDataException(data + ": cannot read it as " + config.text(ConfigKeys.DATA_FORMAT) + ": "
+          + cause.getClass().getSimpleName() + ": " + cause.getMessage(), e);
+    }
+  }
+
+  private Distributed read(SparkSession spark, int partitions, IdxFiles idx, String importLocation) {
+    boolean evaluate = config.flag(ConfigKeys.DATA_TEST_EVALUATE);
+    SampleSource source = source(spark, partitions, true, idx, importLocation);
+    int validation = config.integer(ConfigKeys.DATA_VALIDATION);
+    if (validation >= source.count()) {
+      throw leavesNoTrainingData(validation, source.count());
+    }
+    long seed = config.longValue(ConfigKeys.SEED);
+    double heldOut = (double) validation / source.count();
+    int limit = config.integer(ConfigKeys.DATA_TRAIN_LIMIT);
+    double kept = limit == 0 ? 1 : Math.min(1, limit / (source.count() * (1 - heldOut)));
+    spark.sparkContext().setJobDescription("turbovbi: read, check and pack the training data");
+    ShardedData train = source.select(SampleSource.Selection.training(seed, heldOut, kept));
+    spark.sparkContext().setJobDescription("turbovbi: read, check and pack the validation data");
+    ShardedData held = source.select(SampleSource.Selection.validation(seed, heldOut));
+    ShardedData test = null;
+    if (evaluate) {
+      spark.sparkContext().setJobDescription("turbovbi: read, check and pack the test data");
+      test = source(spark, partitions, false, idx, importLocation).select(SampleSource.Selection.all());
+    }
+    return new Distributed(train, held, test);
+  }
+
+  private SampleSource source(SparkSession spark, int partitions, boolean training, IdxFiles idx,
+                              String importLocation) {
+    ConfigKey pathKey = training ? ConfigKeys.DATA_TRAIN : ConfigKeys.DATA_TEST;
+    DataFrameSamples reader = DataFrameSamples.of(shape(), classes());
+    String format = config.text(ConfigKeys.DATA_FORMAT);
+    String name = format.equals("builtin") ? "the built-in sample" : config.required(pathKey);
+    Dataset<Row> frame = switch (format) {
+      case "builtin" -> SampleFrames.of(spark, training ? BuiltInSample.train() : BuiltInSample.test(), partitions);
+      case "idx" -> {
+        String location = importLocation + (training ? "/train" : "/test");
+        DataImport.parquetOnce(spark, training ? idx.train() : idx.test(), location, hadoop);
+        yield spark.read().parquet(location);
+      }
+      case "parquet" -> spark.read().parquet(existing(name));
+      // Lines longer than a sample of shape().size() features can be are skipped by Hadoop's line reader, not held.
+      case "libsvm" -> spark.read().format("libsvm").option("numFeatures", shape().size())
+          .option("mapreduce.input.linerecordreader.line.maxlength",
+              Math.min(Integer.MAX_VALUE, LibSvmReader.maxLineLength(shape().size())))
+          .load(existing(name));
+      default -> throw new IllegalStateException(format);
+    };
+    return SampleSource.of(frame, reader, name, partitions);
+  }
+
+  private String existing(String path) {
+    boolean exists;
+    try {
+      Path location = new Path(path);
+      exists = location.getFileSystem(hadoop).exists(location);
+    } catch (IOException e) {
+      throw new UncheckedIOException(path + ": cannot check whether it exists: " + e.getMessage(), e);
+    }
+    if (!exists) {
+      throw new InvalidDataException(path + ": no such file or directory");
+    }
+    return path;
+  }
+
+  /**
+   * The most feature values a data set read on the driver may hold: a quarter of the heap as floats, since the
+   * driver keeps the data set, its train/validation split and a copy at once. A header or file that promises more is
+   * refused before anything of its size is allocated; a larger heap (spark.driver.memory, -Xmx) raises the limit.
    */
   private static long maxValues() {
     return Runtime.getRuntime().maxMemory() / 4 / Float.BYTES;
@@ -73,8 +203,7 @@ public final class DataSets {
           .withMaxPixels(maxValues()).read(config.required(path), config.required(labels));
       case "libsvm" -> LibSvmReader.of(shape(), classes()).withHadoopConfiguration(hadoop)
           .withMaxValues(maxValues()).read(config.required(path));
-      case "parquet" -> DataFrameSamples.of(shape(), classes()).withMaxValues(maxValues())
-          .readParquet(spark.get(), config.required(path));
+      case "parquet" -> throw new ConfigException("data.format = parquet needs Spark: use the compress job");
       default -> throw new IllegalStateException(format);
     };
   }

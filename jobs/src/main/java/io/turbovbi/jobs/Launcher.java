@@ -29,6 +29,10 @@ public final class Launcher {
         compress    Turbo-VBI with the w-step on Spark (spark-submit, or embedded local[*]); writes checkpoints and the
                     result to the output location (--overwrite, --resume, --json)
         turbo       Turbo-VBI on a single JVM: prints the history and the masked network's accuracy
+        import      convert IDX files (data.train, data.test) once into Parquet the compress job reads where it lies
+                    (--to DIR: writes DIR/train and DIR/test; --json)
+        synthetic   write a synthetic Parquet training set of data.shape and data.classes made on the executors
+                    (--samples N --partitions 8 --to DIR --json)
         benchmark   engine training throughput (--models lenet300,lenet5 --modes deterministic,variational
                     --threads 1,2 --batch 128 --seconds 5 --warmup 2 --json)
         round-benchmark  cost of one Spark synchronisation round with trivial compute, against parameter count
@@ -51,10 +55,26 @@ public final class Launcher {
   private Launcher() {}
 
   public static void main(String[] args) {
+    if (insideYarnApplicationMaster()) {
+      // YARN cluster mode: the ApplicationMaster runs this method in a thread of its own and reports success only
+      // if it returns; an exit, even with status 0, is reported as a failure and the application is retried.
+      int status = run(args);
+      if (status != 0) {
+        throw new IllegalStateException("turbovbi " + String.join(" ", args) + " failed with status " + status
+            + " (the error is above)");
+      }
+      return;
+    }
     if (needsSingleThreadedBlas()) {
       System.exit(relaunchWithSingleThreadedBlas(args));
     }
     System.exit(run(args));
+  }
+
+  /** Whether this JVM is the ApplicationMaster of a YARN cluster-mode submission, which sets these properties. */
+  static boolean insideYarnApplicationMaster() {
+    return "yarn".equals(System.getProperty("spark.master"))
+        && "cluster".equals(System.getProperty("spark.submit.deployMode"));
   }
 
   /** Runs a command and returns the exit status; errors in the input are reported in one line, not a trace. */
@@ -81,6 +101,18 @@ public final class Launcher {
           Arguments parsed = Arguments.parse("turbo", rest, Set.of(), Set.of("json"));
           Config config = Config.load(parsed.configFile, parsed.overrides);
           new TurboJob(config, localData(config), System.out, parsed.flag("json")).run();
+        }
+        case "import" -> {
+          Arguments parsed = Arguments.parse("import", rest, Set.of("to"), Set.of("json"));
+          Config config = Config.load(parsed.configFile, parsed.overrides);
+          new DataJob(config, System.out, parsed.flag("json")).importIdx(required(parsed, "to"));
+        }
+        case "synthetic" -> {
+          Arguments parsed = Arguments.parse("synthetic", rest, Set.of("samples", "partitions", "to"),
+              Set.of("json"));
+          Config config = Config.load(parsed.configFile, parsed.overrides);
+          new DataJob(config, System.out, parsed.flag("json")).synthetic(Long.parseLong(required(parsed, "samples")),
+              Integer.parseInt(parsed.option("partitions", "8")), required(parsed, "to"));
         }
         case "benchmark" -> {
           Arguments parsed = Arguments.parse("benchmark", rest,
@@ -198,9 +230,15 @@ public final class Launcher {
 
   /** Data for the single-JVM commands: files through Hadoop's local or HDFS file systems, no Spark. */
   private static DataSets localData(Config config) {
-    return new DataSets(config, new Configuration(), () -> {
-      throw new ConfigException("data.format = parquet needs Spark: use the compress job");
-    });
+    return new DataSets(config, new Configuration());
+  }
+
+  private static String required(Arguments parsed, String option) {
+    String value = parsed.option(option, null);
+    if (value == null) {
+      throw new ConfigException("--" + option + " is required");
+    }
+    return value;
   }
 
   private static List<String> list(String commaSeparated) {

@@ -1,11 +1,14 @@
 package io.turbovbi.jobs;
 
 import io.turbovbi.data.BuiltInSample;
+import io.turbovbi.data.DataFrameSamples;
 import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.OptimizerSettings;
 import io.turbovbi.spark.NetworkRecipe;
 import io.turbovbi.spark.RoundBenchmark;
+import io.turbovbi.spark.SampleFrames;
+import io.turbovbi.spark.SampleSource;
 import io.turbovbi.spark.ShardedData;
 import io.turbovbi.spark.SparkTrainer;
 import io.turbovbi.spark.SparkWStep;
@@ -72,8 +75,11 @@ final class SparkBenchmarks {
         JavaSparkContext spark = JavaSparkContext.fromSparkContext(session.sparkContext());
         int partitions = SparkSetup.partitions(config.with(ConfigKeys.CLUSTER_TASK_THREADS,
             Integer.toString(taskThreads)), spark);
+        ShardedData shards = SampleSource.of(SampleFrames.of(session, train, partitions),
+            DataFrameSamples.of(train.shape(), train.numClasses()), "the built-in sample", partitions)
+            .select(SampleSource.Selection.all());
         try (SparkWStep step = new SparkWStep(new SparkTrainer(spark, recipe, network.initialParameters(1),
-            ShardedData.of(spark, train, partitions), new OptimizerSettings("adam", 1e-3, 1e-3, 0), 1,
+            shards, new OptimizerSettings("adam", 1e-3, 1e-3, 0), 1,
             new SparkTrainer.Settings(mode, batch, localSteps, 1, taskThreads), 2), null, -8)) {
           step.run(precisions, 1);
           WStep.Result result = step.run(precisions, epochs);

@@ -1,5 +1,6 @@
 package io.turbovbi.data;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -10,6 +11,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
@@ -17,16 +19,20 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.UserDefinedType;
 
 /**
- * Turns a Spark data frame with a vector column of features and a numeric column of labels (the layout Spark ML
- * estimators take) into {@link LabeledSamples}, collected to the driver.
+ * Reads the labelled samples of a Spark data frame with a column of features (an
+ * {@code org.apache.spark.ml.linalg.Vector}, the layout Spark ML estimators take, or an array of numbers) and a
+ * numeric column of labels: row by row where the rows are (the executors, see the spark package), or collected into
+ * {@link LabeledSamples} on the driver for small data.
  *
  * <p>Checks, each an {@link InvalidDataException}: both columns present (the message lists the columns found),
- * the features column an {@code org.apache.spark.ml.linalg.Vector} (dense or sparse) and the label column
- * numeric; then, row by row, no nulls, vector size equal to {@code shape.size()}, labels integral and in
- * {@code [0, numClasses)}, features finite. Row numbers in messages count from 0 in the order the rows are
- * collected. Immutable; the {@code with...} methods return modified copies.
+ * the features column a vector (dense or sparse) or an array of numbers and the label column numeric; then, row by
+ * row, no nulls, size equal to {@code shape.size()}, labels integral and in {@code [0, numClasses)}, features
+ * finite. Messages name the row (collected: its number from 0 in the order the rows are collected; read where they
+ * are: its sample id). Immutable and serializable (it travels to the executors); the {@code with...} methods return
+ * modified copies.
  */
-public final class DataFrameSamples {
+public final class DataFrameSamples implements Serializable {
+  private static final long serialVersionUID = 1L;
 
   /** Default name of the features column, as in Spark ML. */
   public static final String DEFAULT_FEATURES_COL = "features";
@@ -79,6 +85,16 @@ public final class DataFrameSamples {
     return new DataFrameSamples(shape, numClasses, featuresCol, labelCol, Math.min(maxValues, NO_LIMIT));
   }
 
+  /** Shape of one sample. */
+  public ImageShape shape() {
+    return shape;
+  }
+
+  /** Number of classes. */
+  public int numClasses() {
+    return numClasses;
+  }
+
   /** Name of the features column. */
   public String featuresCol() {
     return featuresCol;
@@ -103,12 +119,13 @@ public final class DataFrameSamples {
       }
     }
     DataType featuresType = schema.apply(featuresCol).dataType();
-    if (!featuresType.equals(SQLDataTypes.VectorType())) {
+    boolean numberArray = featuresType instanceof ArrayType array && array.elementType() instanceof NumericType;
+    if (!featuresType.equals(SQLDataTypes.VectorType()) && !numberArray) {
       String hint = featuresType instanceof UserDefinedType<?> udt
           && udt.userClass().getName().startsWith("org.apache.spark.mllib.")
           ? " (an old org.apache.spark.mllib vector: convert it with MLUtils.convertVectorColumnsToML)" : "";
       throw InvalidDataException.in(source, "column '" + featuresCol + "' has type " + featuresType.simpleString()
-          + ", expected a vector (org.apache.spark.ml.linalg.Vector)" + hint);
+          + ", expected a vector (org.apache.spark.ml.linalg.Vector) or an array of numbers" + hint);
     }
     StructField labelField = schema.apply(labelCol);
     if (!(labelField.dataType() instanceof NumericType)) {
@@ -146,8 +163,8 @@ public final class DataFrameSamples {
     int[] labels = new int[rows.size()];
     for (int i = 0; i < rows.size(); i++) {
       Row row = rows.get(i);
-      labels[i] = label(row, i, source);
-      copyFeatures(row, i, source, features, i * dim);
+      labels[i] = label(row, 1, source, "row " + i);
+      copyFeatures(row, 0, source, "row " + i, features, i * dim);
     }
     return new LabeledSamples(features, labels, shape, numClasses);
   }
@@ -164,56 +181,85 @@ public final class DataFrameSamples {
     return collect(spark.read().parquet(path), path);
   }
 
-  private int label(Row row, int i, String source) {
-    if (row.isNullAt(1)) {
-      throw rowError(source, i, "label is null");
+  /**
+   * The checked label in column {@code column} of a row.
+   *
+   * @param where the row in error messages ("row 3", "sample 17")
+   */
+  public int label(Row row, int column, String source, String where) {
+    if (row.isNullAt(column)) {
+      throw rowError(source, where, "label is null");
     }
-    double value = ((Number) row.get(1)).doubleValue();
+    double value = ((Number) row.get(column)).doubleValue();
     if (!Double.isFinite(value) || value != Math.rint(value)) {
-      throw rowError(source, i, "label " + value + " is not an integer");
+      throw rowError(source, where, "label " + value + " is not an integer");
     }
     if (value < 0 || value >= numClasses) {
-      throw rowError(source, i, "label " + (long) value + " is outside [0, " + numClasses + ")");
+      throw rowError(source, where, "label " + (long) value + " is outside [0, " + numClasses + ")");
     }
     return (int) value;
   }
 
-  private void copyFeatures(Row row, int i, String source, float[] dest, int offset) {
-    if (row.isNullAt(0)) {
-      throw rowError(source, i, "feature vector is null");
+  /**
+   * Copies the checked features in column {@code column} of a row (a vector or an array of numbers) into
+   * {@code dest} from {@code offset}; entries a sparse vector leaves out are not written (zero in a fresh array).
+   */
+  public void copyFeatures(Row row, int column, String source, String where, float[] dest, int offset) {
+    if (row.isNullAt(column)) {
+      throw rowError(source, where, "feature vector is null");
     }
-    Vector vector = (Vector) row.get(0);
-    if (vector.size() != shape.size()) {
-      throw rowError(source, i, "feature vector has size " + vector.size() + ", expected " + shape.size()
-          + " (shape " + shape + ")");
+    Object value = row.get(column);
+    if (!(value instanceof Vector)) {
+      copyArray(row.getList(column), source, where, dest, offset);
+      return;
     }
+    Vector vector = (Vector) value;
+    requireSize(vector.size(), source, where);
     if (vector instanceof DenseVector dense) {
       double[] values = dense.values();
       for (int j = 0; j < values.length; j++) {
-        dest[offset + j] = finite(values[j], j, i, source);
+        dest[offset + j] = finite(values[j], j, where, source);
       }
     } else if (vector instanceof SparseVector sparse) {
       int[] indices = sparse.indices();
       double[] values = sparse.values();
       for (int k = 0; k < indices.length; k++) {
-        dest[offset + indices[k]] = finite(values[k], indices[k], i, source);
+        dest[offset + indices[k]] = finite(values[k], indices[k], where, source);
       }
     } else {
-      throw rowError(source, i, "unsupported vector class " + vector.getClass().getName());
+      throw rowError(source, where, "unsupported vector class " + vector.getClass().getName());
     }
   }
 
-  private static float finite(double value, int feature, int row, String source) {
+  private void copyArray(List<Object> values, String source, String where, float[] dest, int offset) {
+    requireSize(values.size(), source, where);
+    for (int j = 0; j < values.size(); j++) {
+      Object entry = values.get(j);
+      if (entry == null) {
+        throw rowError(source, where, "feature " + j + " is null");
+      }
+      dest[offset + j] = finite(((Number) entry).doubleValue(), j, where, source);
+    }
+  }
+
+  private void requireSize(int size, String source, String where) {
+    if (size != shape.size()) {
+      throw rowError(source, where, "feature vector has size " + size + ", expected " + shape.size()
+          + " (shape " + shape + ")");
+    }
+  }
+
+  private static float finite(double value, int feature, String where, String source) {
     float f = (float) value;
     if (!Float.isFinite(f)) {
-      throw rowError(source, row, "feature " + feature + " is " + value
+      throw rowError(source, where, "feature " + feature + " is " + value
           + (Double.isFinite(value) ? " (too large for a float)" : "") + "; features must be finite");
     }
     return f;
   }
 
-  private static InvalidDataException rowError(String source, int row, String problem) {
-    return new InvalidDataException(source + ", row " + row + ": " + problem);
+  private static InvalidDataException rowError(String source, String where, String problem) {
+    return new InvalidDataException(source + ", " + where + ": " + problem);
   }
 
   private static String requireName(String name, String what) {

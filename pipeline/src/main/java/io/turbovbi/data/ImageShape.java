@@ -1,5 +1,7 @@
 package io.turbovbi.data;
 
+import java.io.Serializable;
+
 /**
  * The shape of one input sample, channels x height x width, stored row-major (channel, then row, then column) in a
  * flat feature vector of {@link #size()} values. A plain feature vector of length D is the shape 1 x 1 x D.
@@ -8,7 +10,7 @@ package io.turbovbi.data;
  * @param height rows per channel, &gt; 0
  * @param width columns per row, &gt; 0
  */
-public record ImageShape(int channels, int height, int width) {
+public record ImageShape(int channels, int height, int width) implements Serializable {
 
   /** Checks that every dimension is positive and that the size fits in an int. */
   public ImageShape {

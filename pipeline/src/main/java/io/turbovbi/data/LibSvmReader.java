@@ -114,9 +114,14 @@ public final class LibSvmReader {
     return builder.build(name);
   }
 
+  /** The longest line a sample of {@code features} features can take: a label and "index:value " per feature. */
+  public static long maxLineLength(int features) {
+    return CHARS_PER_LABEL + CHARS_PER_FEATURE * features;
+  }
+
   private void parse(InputStream raw, String name, Builder builder) {
     int lineNumber = 0;
-    long maxLine = Math.min(maxValues, CHARS_PER_LABEL + CHARS_PER_FEATURE * shape.size());
+    long maxLine = Math.min(maxValues, maxLineLength(shape.size()));
     try (BufferedReader reader = new BufferedReader(new LineLimit(new InputStreamReader(
         HadoopFiles.decodeGzipIfPresent(raw, name), StandardCharsets.UTF_8), maxLine, name),
         HadoopFiles.BUFFER_BYTES)) {

@@ -1,11 +1,9 @@
 package io.turbovbi.spark;
 
-import io.turbovbi.compress.Evaluation;
 import io.turbovbi.compress.MagnitudePruning;
 import io.turbovbi.compress.MeanNetwork;
 import io.turbovbi.compress.RemovalAwareCost;
 import io.turbovbi.compress.UnitPruner;
-import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.NetworkSpec;
 import io.turbovbi.nn.OptimizerSettings;
@@ -27,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
@@ -147,7 +144,7 @@ public final class CompressionPipeline {
     return params;
   }
 
-  public Result run(JavaSparkContext spark, JavaRDD<Shard> shards, LabeledSamples validation, Listener listener) {
+  public Result run(JavaSparkContext spark, ShardedData shards, ShardedData validation, Listener listener) {
     Map<String, Double> seconds = new LinkedHashMap<>();
     NetworkSpec spec = NetworkSpec.parse(settings.description());
     long start = System.nanoTime();
@@ -176,16 +173,22 @@ public final class CompressionPipeline {
     seconds.put("fine_tuning", since(fineTuneStart));
 
     Map<String, Double> accuracy = new LinkedHashMap<>();
-    accuracy.put("dense", Evaluation.accuracy(partial.dense(), validation, settings.driverThreads()));
-    accuracy.put("masked", Evaluation.accuracy(partial.masked(), validation, settings.driverThreads()));
-    accuracy.put("pruned", Evaluation.accuracy(pruned.network(), validation, settings.driverThreads()));
+    spark.setJobDescription("turbovbi: validation accuracy of the dense, masked, pruned and fine-tuned networks");
+    accuracy.put("dense", accuracy(partial.dense(), validation));
+    accuracy.put("masked", accuracy(partial.masked(), validation));
+    accuracy.put("pruned", accuracy(pruned.network(), validation));
     accuracy.put("fine_tuned", fineTuned == pruned.network() ? accuracy.get("pruned")
-        : Evaluation.accuracy(fineTuned, validation, settings.driverThreads()));
+        : accuracy(fineTuned, validation));
     return new Result(settings.method(), partial.history(), partial.variationalParams(), partial.pit(),
         partial.masks(), partial.dense(), partial.masked(), pruned, fineTuned, accuracy, seconds);
   }
 
-  private Result turbo(JavaSparkContext spark, JavaRDD<Shard> shards, LabeledSamples validation, NetworkSpec spec,
+  /** Accuracy of a deterministic network on a data set, scored on the executors. */
+  public double accuracy(MeanNetwork model, ShardedData samples) {
+    return samples.accuracy(model, settings.trainer().taskThreads(), settings.trainer().aggregationDepth());
+  }
+
+  private Result turbo(JavaSparkContext spark, ShardedData shards, ShardedData validation, NetworkSpec spec,
                        Listener listener) {
     NetworkRecipe recipe = new NetworkRecipe(settings.description(), settings.channels(), settings.height(),
         settings.width(), settings.classes(), true, settings.initialLogVar());
@@ -227,7 +230,7 @@ public final class CompressionPipeline {
    * compared at equal size and budget: after the warm-up's dense training, each iteration the controller's offset on
    * ln |w| keeps the scheduled size after unit removal, and the survivors train under that mask.
    */
-  private Result magnitude(JavaSparkContext spark, JavaRDD<Shard> shards, LabeledSamples validation, NetworkSpec spec,
+  private Result magnitude(JavaSparkContext spark, ShardedData shards, ShardedData validation, NetworkSpec spec,
                            Listener listener) {
     NetworkRecipe recipe = deterministic(settings.description());
     Network network = recipe.build();

@@ -40,7 +40,7 @@ public final class RoundBenchmark {
 
   public static Result run(JavaSparkContext spark, int floats, int partitions, int rounds, int depth) {
     JavaRDD<Shard> cached = spark.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions)
-        .map(p -> new Shard(new float[0], new int[0], new int[0])).persist(StorageLevel.MEMORY_ONLY());
+        .map(p -> new Shard(new float[0], new int[0], new long[0])).persist(StorageLevel.MEMORY_ONLY());
     cached.count();
     float[] params = new float[floats];
     double[] millis = new double[rounds];

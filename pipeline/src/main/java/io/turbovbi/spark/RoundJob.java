@@ -17,7 +17,8 @@ import scala.runtime.AbstractFunction2;
  * <p>With aggregation depth 1 the partition results come straight back to the driver ({@code runJob}) and are summed
  * there: a one-level tree. The task is a named class, not a lambda, because Spark's closure cleaner re-reads the
  * class files of every lambda it is given, on every job (measured: a trivial local job fell from about 14-28 ms to
- * about 10 ms). Deeper trees go through {@code treeReduce}, for many partitions.
+ * about 10 ms). Deeper trees go through {@code treeReduce}, for many partitions. Depth 0 chooses the depth from
+ * the partition count ({@link #depthFor}).
  */
 final class RoundJob {
   /** A partition's share of a round. */
@@ -26,10 +27,26 @@ final class RoundJob {
   }
 
   private static final ClassTag<RoundResult> RESULT = ClassTag$.MODULE$.apply(RoundResult.class);
+  /**
+   * Results one node of the aggregation tree sums, at most. The driver receives and sums every result of a one-level
+   * tree: a vector of the parameters' size per partition, which its single network link and core handle for a few
+   * partitions but not for hundreds; above this many partitions, executors sum groups first.
+   */
+  static final int FAN_IN = 16;
 
   private RoundJob() {}
 
-  static RoundResult run(JavaRDD<Shard> shards, PartitionTask task, int depth) {
+  /** The least depth at which no tree node sums more than {@link #FAN_IN} results: 1 up to 16 partitions, 2 up to 256. */
+  static int depthFor(int partitions) {
+    int depth = 1;
+    for (long reach = FAN_IN; reach < partitions; reach *= FAN_IN) {
+      depth++;
+    }
+    return depth;
+  }
+
+  static RoundResult run(JavaRDD<Shard> shards, PartitionTask task, int requestedDepth) {
+    int depth = requestedDepth > 0 ? requestedDepth : depthFor(shards.getNumPartitions());
     if (depth > 1) {
       return shards.mapPartitionsWithIndex((partition, it) -> List.of(task.apply(partition, it)).iterator(), false)
           .treeReduce(RoundResult::merge, depth);

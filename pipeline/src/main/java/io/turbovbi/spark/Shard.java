@@ -1,28 +1,27 @@
 package io.turbovbi.spark;
 
+import io.turbovbi.nn.Seeds;
 import java.io.Serializable;
-import java.util.Arrays;
 
 /**
- * The samples of one partition, packed: features row-major ({@code count x dim}), labels, and each sample's index in
- * the whole training set, sorted, so that a partition finds its members of a global mini-batch by binary search.
+ * The samples of one partition, packed: features row-major ({@code count x dim}), labels, and each sample's stable
+ * id, from which its validation split, its mini-batch in every epoch and its noise follow ({@link SampleHash}).
  */
 public final class Shard implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private final float[] features;
   private final int[] labels;
-  private final int[] ids;
+  private final long[] ids;
+  /** The members of every batch of the epoch last asked for, and which (seed, epoch, batches) that was. */
+  private transient int[][] plan;
+  private transient long planKey;
 
-  public Shard(float[] features, int[] labels, int[] ids) {
-    if (labels.length != ids.length || (labels.length > 0 && features.length % labels.length != 0)) {
+  public Shard(float[] features, int[] labels, long[] ids) {
+    if (labels.length != ids.length || (labels.length > 0 && features.length % labels.length != 0)
+        || (labels.length == 0 && features.length != 0)) {
       throw new IllegalArgumentException("shard of " + labels.length + " labels, " + ids.length + " ids and "
           + features.length + " features");
-    }
-    for (int i = 1; i < ids.length; i++) {
-      if (ids[i] <= ids[i - 1]) {
-        throw new IllegalArgumentException("shard ids must be strictly increasing");
-      }
     }
     this.features = features;
     this.labels = labels;
@@ -41,20 +40,38 @@ public final class Shard implements Serializable {
     return labels;
   }
 
-  public int[] ids() {
+  public long[] ids() {
     return ids;
   }
 
-  /** Local positions of those of the given global sample ids that this shard holds, in the order given. */
-  public int[] localPositions(int[] globalIds) {
-    int[] found = new int[globalIds.length];
-    int count = 0;
-    for (int id : globalIds) {
-      int position = Arrays.binarySearch(ids, id);
-      if (position >= 0) {
-        found[count++] = position;
-      }
+  /**
+   * Local positions, in order, of this shard's samples that global mini-batch {@code batch} of the epoch takes. The
+   * whole epoch's plan is made on the first call of an epoch (one hash per sample) and kept for its other rounds.
+   */
+  public synchronized int[] members(long seed, int epoch, int batches, int batch) {
+    long key = Seeds.derive(seed, epoch, batches);
+    if (plan == null || planKey != key) {
+      plan = plan(seed, epoch, batches);
+      planKey = key;
     }
-    return Arrays.copyOf(found, count);
+    return plan[batch];
+  }
+
+  private int[][] plan(long seed, int epoch, int batches) {
+    int[] batchOf = new int[ids.length];
+    int[] counts = new int[batches];
+    for (int i = 0; i < ids.length; i++) {
+      batchOf[i] = SampleHash.batchOf(seed, epoch, ids[i], batches);
+      counts[batchOf[i]]++;
+    }
+    int[][] members = new int[batches][];
+    for (int b = 0; b < batches; b++) {
+      members[b] = new int[counts[b]];
+      counts[b] = 0;
+    }
+    for (int i = 0; i < ids.length; i++) {
+      members[batchOf[i]][counts[batchOf[i]]++] = i;
+    }
+    return members;
   }
 }

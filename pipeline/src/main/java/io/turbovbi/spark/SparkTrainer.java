@@ -1,6 +1,5 @@
 package io.turbovbi.spark;
 
-import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.nn.DivergenceException;
 import io.turbovbi.nn.GradientEngine;
 import io.turbovbi.nn.Network;
@@ -12,7 +11,6 @@ import io.turbovbi.nn.Update;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -38,16 +36,17 @@ public final class SparkTrainer implements AutoCloseable {
    * @param mode gradient (default) or average
    * @param batchSize the global mini-batch (gradient mode) or each partition's local mini-batch (average mode)
    * @param localSteps local optimiser steps per round in average mode
-   * @param aggregationDepth depth of the tree aggregation
+   * @param aggregationDepth depth of the tree aggregation (0: chosen from the partition count)
    * @param taskThreads threads of the gradient engine inside each task (give tasks as many cores:
    *     spark.task.cpus)
    */
   public record Settings(Mode mode, int batchSize, int localSteps, int aggregationDepth, int taskThreads)
       implements Serializable {
     public Settings {
-      if (batchSize < 1 || localSteps < 1 || aggregationDepth < 1 || taskThreads < 1) {
-        throw new IllegalArgumentException("batch size, local steps, aggregation depth and task threads must be "
-            + "positive, got " + batchSize + ", " + localSteps + ", " + aggregationDepth + ", " + taskThreads);
+      if (batchSize < 1 || localSteps < 1 || aggregationDepth < 0 || taskThreads < 1) {
+        throw new IllegalArgumentException("batch size, local steps and task threads must be positive and the "
+            + "aggregation depth at least 0, got " + batchSize + ", " + localSteps + ", " + aggregationDepth + ", "
+            + taskThreads);
       }
     }
   }
@@ -71,6 +70,7 @@ public final class SparkTrainer implements AutoCloseable {
   private final NetworkRecipe recipe;
   private final Network network;
   private final float[] params;
+  private final ShardedData data;
   private final JavaRDD<Shard> shards;
   private final int trainSize;
   private final int largestShard;
@@ -84,10 +84,10 @@ public final class SparkTrainer implements AutoCloseable {
 
   /**
    * @param params the initial parameters; trained in place on the driver
-   * @param shards the training data, one {@link Shard} per partition, cached
-   * @param driverThreads threads for the driver's update and evaluation
+   * @param data the training data, one {@link Shard} per partition, persisted
+   * @param driverThreads threads for the driver's update
    */
-  public SparkTrainer(JavaSparkContext spark, NetworkRecipe recipe, float[] params, JavaRDD<Shard> shards,
+  public SparkTrainer(JavaSparkContext spark, NetworkRecipe recipe, float[] params, ShardedData data,
                       OptimizerSettings optimizerSettings, long seed, Settings settings, int driverThreads) {
     this.spark = spark;
     this.recipe = recipe;
@@ -97,10 +97,11 @@ public final class SparkTrainer implements AutoCloseable {
           + network.parameterCount());
     }
     this.params = params;
-    this.shards = shards;
-    List<Integer> sizes = shards.map(Shard::size).collect();
-    this.trainSize = sizes.stream().mapToInt(Integer::intValue).sum();
-    this.largestShard = sizes.stream().mapToInt(Integer::intValue).max().orElse(0);
+    this.data = data;
+    this.shards = data.shards();
+    this.trainSize = Math.toIntExact(data.size());
+    this.largestShard = settings.mode() == Mode.AVERAGE
+        ? shards.map(Shard::size).collect().stream().mapToInt(Integer::intValue).max().orElse(0) : 0;
     this.optimizerSettings = optimizerSettings;
     this.optimizer = optimizerSettings.build(network);
     this.driverEngine = new GradientEngine(network, driverThreads, 256);
@@ -167,29 +168,38 @@ public final class SparkTrainer implements AutoCloseable {
     long bytes;
   }
 
-  /** Accuracy of the network with the given parameters on a data set, computed on the driver. */
-  public double accuracy(float[] evaluated, LabeledSamples samples) {
-    return driverEngine.evaluate(evaluated, samples.features(), samples.labels(), 0, samples.size()).accuracy();
+  /** Accuracy of the network with the given parameters on a data set, computed where the data are. */
+  public double accuracy(float[] evaluated, ShardedData samples) {
+    spark.setJobDescription("turbovbi: accuracy on " + samples.size() + " samples");
+    return samples.score(recipe, evaluated, settings.taskThreads(), settings.aggregationDepth()).accuracy();
+  }
+
+  /** Global mini-batches of an epoch: each takes {@code batchSize} samples on average. */
+  private int batchesPerEpoch() {
+    return Math.max(1, (trainSize + settings.batchSize() - 1) / settings.batchSize());
   }
 
   /** One epoch in gradient mode; returns the mean loss. */
   private double gradientEpoch(int epoch, Update update, RoundCounter counter) {
-    int[] order = Trainer.epochOrder(seed, epoch, trainSize);
+    int batches = batchesPerEpoch();
     double lossSum = 0;
-    for (int from = 0; from < trainSize; from += settings.batchSize()) {
-      int[] batch = Arrays.copyOfRange(order, from, Math.min(trainSize, from + settings.batchSize()));
+    for (int batch = 0; batch < batches; batch++) {
+      spark.setJobDescription("turbovbi: epoch " + (epoch + 1) + ", gradient of batch " + (batch + 1) + " of "
+          + batches);
       Broadcast<float[]> shared = spark.broadcast(params.clone());
       RoundResult result;
       try {
-        result = RoundJob.run(shards, new GradientTask(shared, batch, epoch, seed, recipe, settings),
+        result = RoundJob.run(shards, new GradientTask(shared, epoch, batches, batch, seed, recipe, settings),
             settings.aggregationDepth());
       } finally {
         shared.destroy();
       }
       counter.rounds++;
-      counter.bytes += 4L * params.length * (1 + shards.getNumPartitions()) + 4L * batch.length;
-      update.apply(params, result.vector, batch.length, trainSize);
-      lossSum += result.lossSum;
+      counter.bytes += 4L * params.length * (1 + shards.getNumPartitions());
+      if (result.count > 0) {
+        update.apply(params, result.vector, (int) result.count, trainSize);
+        lossSum += result.lossSum;
+      }
     }
     return lossSum / trainSize;
   }
@@ -201,6 +211,8 @@ public final class SparkTrainer implements AutoCloseable {
     double lossSum = 0;
     long seen = 0;
     for (int round = 0; round < rounds; round++) {
+      spark.setJobDescription("turbovbi: epoch " + (epoch + 1) + ", local steps and average, round " + (round + 1)
+          + " of " + rounds);
       Optimizer.State state = optimizer.state();
       Broadcast<AveragingTask.Start> shared = spark.broadcast(new AveragingTask.Start(params.clone(), state));
       RoundResult result;
@@ -242,17 +254,19 @@ public final class SparkTrainer implements AutoCloseable {
   static final class GradientTask implements RoundJob.PartitionTask {
     private static final long serialVersionUID = 1L;
     private final Broadcast<float[]> shared;
-    private final int[] batch;
     private final int epoch;
+    private final int batches;
+    private final int batch;
     private final long seed;
     private final NetworkRecipe recipe;
     private final Settings settings;
 
-    GradientTask(Broadcast<float[]> shared, int[] batch, int epoch, long seed, NetworkRecipe recipe,
+    GradientTask(Broadcast<float[]> shared, int epoch, int batches, int batch, long seed, NetworkRecipe recipe,
                  Settings settings) {
       this.shared = shared;
-      this.batch = batch;
       this.epoch = epoch;
+      this.batches = batches;
+      this.batch = batch;
       this.seed = seed;
       this.recipe = recipe;
       this.settings = settings;
@@ -263,21 +277,24 @@ public final class SparkTrainer implements AutoCloseable {
       RoundResult total = new RoundResult();
       while (partition.hasNext()) {
         Shard shard = partition.next();
-        int[] members = shard.localPositions(batch);
+        int[] members = shard.members(seed, epoch, batches, batch);
         if (members.length == 0) {
           continue;
         }
-        int[] ids = new int[members.length];
+        long[] keys = new long[members.length];
         for (int i = 0; i < members.length; i++) {
-          ids[i] = shard.ids()[members[i]];
+          keys[i] = Seeds.derive(seed, epoch, shard.ids()[members[i]]);
         }
-        long[] keys = Trainer.noiseKeys(seed, epoch, ids, 0, ids.length);
         GradientEngine engine = ExecutorEngines.borrow(recipe, settings.taskThreads(), settings.batchSize());
         try {
-          float[] gradients = new float[engine.network().parameterCount()];
-          GradientEngine.BatchLoss loss = engine.gradient(shared.value(), shard.features(), shard.labels(), members,
-              0, members.length, keys, gradients);
-          total.merge(new RoundResult(gradients, loss.lossSum(), loss.correct(), loss.count()));
+          // A batch holds batchSize samples on average, not at most: the engine takes them batchSize at a time.
+          for (int from = 0; from < members.length; from += settings.batchSize()) {
+            int count = Math.min(settings.batchSize(), members.length - from);
+            float[] gradients = new float[engine.network().parameterCount()];
+            GradientEngine.BatchLoss loss = engine.gradient(shared.value(), shard.features(), shard.labels(),
+                members, from, count, Arrays.copyOfRange(keys, from, from + count), gradients);
+            total.merge(new RoundResult(gradients, loss.lossSum(), loss.correct(), loss.count()));
+          }
         } finally {
           ExecutorEngines.release(recipe, settings.batchSize(), engine);
         }

@@ -1,6 +1,5 @@
 package io.turbovbi.spark;
 
-import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.ParamKind;
 import io.turbovbi.turbo.Masks;
@@ -10,19 +9,19 @@ import java.util.Arrays;
 
 /**
  * The w-step of Turbo-VBI on a Spark cluster (DESIGN 3): a {@link SparkTrainer} of the variational network whose
- * update holds the KL divergence to N(0, 1/E[rho]) and the log-variance cap; held-out accuracy on the driver.
+ * update holds the KL divergence to N(0, 1/E[rho]) and the log-variance cap; held-out accuracy on the executors.
  */
 public final class SparkWStep implements WStep, AutoCloseable {
   private final SparkTrainer trainer;
-  private final LabeledSamples heldOut;
+  private final ShardedData heldOut;
   private final double logVarCap;
   private final int[] weightLayers;
 
   /**
-   * @param heldOut validation data evaluated on the driver, or null
+   * @param heldOut validation data, scored where they are, or null
    * @param logVarCap the cap on log-variances
    */
-  public SparkWStep(SparkTrainer trainer, LabeledSamples heldOut, double logVarCap) {
+  public SparkWStep(SparkTrainer trainer, ShardedData heldOut, double logVarCap) {
     this.trainer = trainer;
     this.heldOut = heldOut;
     this.logVarCap = logVarCap;

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.turbovbi.data.DataFrameSamples;
 import io.turbovbi.data.ImageShape;
-import io.turbovbi.data.LabeledSamples;
-import io.turbovbi.data.ValidationSplit;
 import io.turbovbi.nn.LayerFactory;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.NetworkSpec;
@@ -199,16 +197,29 @@ public final class TurboVbiCompressor
     ImageShape shape = start.shape();
     DataFrameSamples reader = DataFrameSamples.of(shape, start.classes()).withFeaturesCol($(featuresCol()))
         .withLabelCol($(labelCol()));
-    LabeledSamples all = reader.collect(dataset.toDF(), "the training DataFrame");
-    ValidationSplit split = ValidationSplit.of(all, intValue(validationSize()), getSeed());
+    int partitions = intValue(partitions()) > 0 ? intValue(partitions()) : spark.defaultParallelism();
+    SampleSource source = SampleSource.of(dataset.toDF(), reader, "the training DataFrame", partitions);
+    int validationSamples = intValue(validationSize());
+    if (validationSamples >= source.count()) {
+      throw new IllegalArgumentException("validationSize " + validationSamples + " leaves no training data: the "
+          + "DataFrame has " + source.count() + " rows");
+    }
+    double heldOut = (double) validationSamples / source.count();
+    ShardedData train = source.select(SampleSource.Selection.training(getSeed(), heldOut, 1));
+    ShardedData validation = source.select(SampleSource.Selection.validation(getSeed(), heldOut));
     Network plain = NetworkSpec.parse(start.description()).build(shape.channels(), shape.height(), shape.width(),
         start.classes(), LayerFactory.DETERMINISTIC);
     CompressionPipeline.Settings settings = CompressionSettings.of(this, start.description(), plain);
-    LOG.info("{}: fitting {} on {} samples ({} for validation) with {}", uid(), plain.describe(), all.size(),
-        split.validation().size(), explainParams().replace('\n', ';'));
-    int partitions = intValue(partitions()) > 0 ? intValue(partitions()) : spark.defaultParallelism();
-    CompressionPipeline.Result result = new CompressionPipeline(settings).startingFrom(start.params()).run(spark,
-        ShardedData.of(spark, split.train(), partitions), split.validation(), new LogListener());
+    LOG.info("{}: fitting {} on {} samples ({} for validation) with {}", uid(), plain.describe(), source.count(),
+        validation.size(), explainParams().replace('\n', ';'));
+    CompressionPipeline.Result result;
+    try {
+      result = new CompressionPipeline(settings).startingFrom(start.params()).run(spark, train, validation,
+          new LogListener());
+    } finally {
+      train.release();
+      validation.release();
+    }
     Map<String, String> provenance = new LinkedHashMap<>();
     provenance.put("estimator", uid());
     provenance.put("method", getMethod());

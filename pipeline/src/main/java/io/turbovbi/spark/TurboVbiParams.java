@@ -83,7 +83,7 @@ public interface TurboVbiParams extends Params {
     setDefault(partitions(), 0);
     setDefault(trainingMode(), "gradient");
     setDefault(localSteps(), 8);
-    setDefault(aggregationDepth(), 1);
+    setDefault(aggregationDepth(), 0);
     setDefault(taskThreads(), 1);
   }
 
@@ -360,8 +360,8 @@ public interface TurboVbiParams extends Params {
   }
 
   default IntParam aggregationDepth() {
-    return new IntParam(this, "aggregationDepth", "depth of the tree aggregation of round results",
-        ParamValidators.inRange(1, 10));
+    return new IntParam(this, "aggregationDepth", "depth of the tree aggregation of round results (0: from the "
+        + "partition count)", ParamValidators.inRange(0, 10));
   }
 
   default IntParam taskThreads() {

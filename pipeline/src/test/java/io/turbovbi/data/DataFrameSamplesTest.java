@@ -148,12 +148,23 @@ class DataFrameSamplesTest {
   }
 
   @Test
-  void featuresThatAreNotAVectorAreRejectedWithTheirType() {
+  void featuresMayBeAnArrayOfNumbers() {
     Dataset<Row> df = spark.createDataFrame(
-        List.of(RowFactory.create(new double[] {1, 2, 3, 4}, 1.0)),
+        List.of(RowFactory.create(new double[] {1, 2, 3, 4}, 1.0), RowFactory.create(new double[] {0, 0.5, 0, 8}, 2.0)),
         schema("features", DataTypes.createArrayType(DataTypes.DoubleType), "label", DataTypes.DoubleType));
+    LabeledSamples data = CONVERTER.collect(df);
+    assertArrayEquals(new float[] {1, 2, 3, 4}, data.row(0));
+    assertArrayEquals(new float[] {0, 0.5f, 0, 8}, data.row(1));
+    assertEquals(2, data.label(1));
+  }
+
+  @Test
+  void featuresThatAreNeitherAVectorNorNumbersAreRejectedWithTheirType() {
+    Dataset<Row> df = spark.createDataFrame(
+        List.of(RowFactory.create("1 2 3 4", 1.0)),
+        schema("features", DataTypes.StringType, "label", DataTypes.DoubleType));
     String message = assertThrows(InvalidDataException.class, () -> CONVERTER.collect(df)).getMessage();
-    assertContains(message, "column 'features' has type array<double>", "expected a vector");
+    assertContains(message, "column 'features' has type string", "expected a vector", "or an array of numbers");
   }
 
   @Test

@@ -35,7 +35,7 @@ class TurboKryoRegistratorTest {
 
   @Test
   void everyObjectARoundSendsSurvivesKryoWithRegistrationRequired() {
-    Shard shard = new Shard(new float[] {1, 2, 3, 4}, new int[] {0, 1}, new int[] {7, 9});
+    Shard shard = new Shard(new float[] {1, 2, 3, 4}, new int[] {0, 1}, new long[] {7, 9});
     Shard copy = (Shard) roundTrip(shard);
     assertArrayEquals(shard.features(), copy.features());
     assertArrayEquals(shard.ids(), copy.ids());

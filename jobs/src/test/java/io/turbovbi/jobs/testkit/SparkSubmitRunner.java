@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs Spark's own {@code org.apache.spark.deploy.SparkSubmit} in a child JVM, as {@code spark-submit} would:
- * {@code --master M --deploy-mode client --class C [--conf k=v]... APP_JAR args...}, with the Maven jars (less
+ * {@code --master M --deploy-mode client|cluster --class C [--conf k=v]... APP_JAR args...}, with the Maven jars (less
  * this project's classes and test-only jars) as the driver's class path, so that the application's classes come
  * from the application jar alone, on the driver as on the executors.
  *
@@ -56,7 +56,7 @@ public final class SparkSubmitRunner {
     }
 
     /**
-     * @param master {@code spark://127.0.0.1:PORT} ({@link StandaloneCluster#masterUrl()}) or {@code local[N]}
+     * @param master {@code spark://127.0.0.1:PORT} ({@link StandaloneCluster#masterUrl()}) , {@code local[N]} or {@code yarn} (with {@link MiniYarn})
      * @return a builder
      */
     public static Builder builder(String master) {
@@ -82,7 +82,7 @@ public final class SparkSubmitRunner {
         args.add("--master");
         args.add(settings.master);
         args.add("--deploy-mode");
-        args.add("client");
+        args.add(settings.deployMode);
         args.add("--class");
         args.add(settings.mainClass);
         args.add("--name");
@@ -293,6 +293,7 @@ public final class SparkSubmitRunner {
         private String mainClass;
         private Path applicationJar;
         private String appName;
+        private String deployMode = "client";
         private final List<String> args = new ArrayList<>();
         private final Map<String, String> conf = new LinkedHashMap<>();
         private final Map<String, String> env = new LinkedHashMap<>();
@@ -302,8 +303,9 @@ public final class SparkSubmitRunner {
         private Path logDir;
 
         private Builder(String master) {
-            if (master == null || !(master.startsWith("spark://") || master.startsWith("local"))) {
-                throw new IllegalArgumentException("expected spark://HOST:PORT or local[N], got " + master);
+            if (master == null || !(master.startsWith("spark://") || master.startsWith("local")
+                    || master.equals("yarn"))) {
+                throw new IllegalArgumentException("expected spark://HOST:PORT, local[N] or yarn, got " + master);
             }
             this.master = master;
         }
@@ -314,6 +316,19 @@ public final class SparkSubmitRunner {
          */
         public Builder mainClass(String className) {
             this.mainClass = className;
+            return this;
+        }
+
+        /**
+         * @param mode {@code client} (the default: the driver runs in the submitting JVM) or {@code cluster} (YARN:
+         *             the driver runs in the ApplicationMaster's container, and the submitting JVM waits for it)
+         * @return this builder
+         */
+        public Builder deployMode(String mode) {
+            if (!mode.equals("client") && !mode.equals("cluster")) {
+                throw new IllegalArgumentException("deploy mode client or cluster, got " + mode);
+            }
+            this.deployMode = mode;
             return this;
         }
 
