@@ -48,7 +48,11 @@ final class RunSettings {
    * @throws ConfigException naming the first setting that differs
    */
   static void requireSame(Map<String, String> saved, Map<String, String> now, String checkpoints) {
-    Set<String> keys = new java.util.TreeSet<>(saved.keySet());
+    // The sizes of the data come last: they follow from the keys (the seed places every sample), so a changed key
+    // is named rather than the sizes it changed.
+    Set<String> keys = new java.util.TreeSet<>(java.util.Comparator.comparing(
+        (String key) -> key.equals(TRAIN_SAMPLES) || key.equals(VALIDATION_SAMPLES)).thenComparing(key -> key));
+    keys.addAll(saved.keySet());
     keys.addAll(now.keySet());
     for (String key : keys) {
       String before = saved.get(key);

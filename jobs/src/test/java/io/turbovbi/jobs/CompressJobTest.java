@@ -221,4 +221,65 @@ class CompressJobTest {
         TestRuns.params(temp.resolve("from-parquet")));
     assertTrue(difference < 1e-3, "the Parquet run differs from the IDX run by " + difference);
   }
+
+  /** LibSVM text of the samples: label, then index:value (1-based) for every non-zero feature. */
+  private static String libSvm(LabeledSamples samples) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < samples.size(); i++) {
+      text.append(samples.label(i));
+      float[] row = samples.row(i);
+      for (int j = 0; j < row.length; j++) {
+        if (row[j] != 0) {
+          text.append(' ').append(j + 1).append(':').append(row[j]);
+        }
+      }
+      text.append('\n');
+    }
+    return text.toString();
+  }
+
+  @Test
+  void readsLibSvmWithSparksSourceToTheIdxRunsModel() throws Exception {
+    Path train = Files.writeString(temp.resolve("train.libsvm"), libSvm(BuiltInSample.train().head(TestRuns.TRAIN)));
+    Path test = Files.writeString(temp.resolve("test.libsvm"), libSvm(BuiltInSample.test().head(TestRuns.TEST)));
+    Map<String, String> settings = run("from-libsvm", "local[2]", 2);
+    settings.put("data.format", "libsvm");
+    settings.put("data.train", train.toString());
+    settings.put("data.test", test.toString());
+    settings.remove("data.train.labels");
+    settings.remove("data.test.labels");
+    TestRuns.Outcome outcome = TestRuns.compress(settings);
+    assertEquals(0, outcome.status(), outcome.out());
+    reference();
+    // One file read in order: the ids (line numbers) are the IDX import's (image numbers), so the split, the
+    // batches and the model are the same.
+    double difference = TestRuns.maxDifference(TestRuns.params(temp.resolve("reference")),
+        TestRuns.params(temp.resolve("from-libsvm")));
+    assertTrue(difference < 1e-3, "the LibSVM run differs from the IDX run by " + difference);
+  }
+
+  @Test
+  void importedIdxReadAsParquetGivesTheIdxRunsModel() throws Exception {
+    Path imported = temp.resolve("imported");
+    Map<String, String> files = run("unused", "local[2]", 2);
+    files.keySet().retainAll(List.of("data.format", "data.train", "data.train.labels", "data.test", "data.test.labels",
+        "cluster.master"));
+    TestRuns.Outcome importing = TestRuns.run("import", files, "--to", imported.toString());
+    assertEquals(0, importing.status(), importing.out());
+    assertTrue(importing.out().contains("imported 1,500 samples"), importing.out());
+    TestRuns.Outcome again = TestRuns.run("import", files, "--to", imported.toString());
+    assertEquals(Launcher.EXIT_USAGE, again.status(), "a second import into the same folder is refused");
+    Map<String, String> settings = run("from-import", "local[2]", 2);
+    settings.put("data.format", "parquet");
+    settings.put("data.train", imported.resolve("train").toString());
+    settings.put("data.test", imported.resolve("test").toString());
+    settings.remove("data.train.labels");
+    settings.remove("data.test.labels");
+    TestRuns.Outcome outcome = TestRuns.compress(settings);
+    assertEquals(0, outcome.status(), outcome.out());
+    reference();
+    double difference = TestRuns.maxDifference(TestRuns.params(temp.resolve("reference")),
+        TestRuns.params(temp.resolve("from-import")));
+    assertTrue(difference < 1e-3, "the run on imported Parquet differs from the IDX run by " + difference);
+  }
 }
