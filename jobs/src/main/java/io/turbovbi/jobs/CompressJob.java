@@ -123,12 +123,12 @@ final class CompressJob {
   private String run(RunOutput output, OutputLock lock) {
     long start = System.nanoTime();
     // Everything the run reads is checked before the output location is touched: bad input leaves no output. IDX
-    // files are read on the driver (and imported into the output location once it is ready); the executors read
-    // the other formats, and check every row, before the output location is prepared.
+    // files and the built-in sample are read on the driver (and imported into the output location once it is
+    // ready); the executors read the other formats, and check every row, before the output location is prepared.
     DataSets data = new DataSets(config, hadoop);
-    DataSets.IdxFiles idx = data.readIdx();
+    DataSets.DriverSamples onDriver = data.readOnDriver();
     DataSets.Distributed sets = null;
-    if (idx == null) {
+    if (onDriver == null) {
       JavaSparkContext spark = JavaSparkContext.fromSparkContext(session().sparkContext());
       sets = data.distributed(session(), SparkSetup.partitions(config, spark), null, null);
     }
@@ -157,8 +157,8 @@ final class CompressJob {
         if (!resume) {
           DataImport.delete(imported, hadoop);
         }
-        sets = data.distributed(session(), partitions, idx, imported);
-        idx = null;
+        sets = data.distributed(session(), partitions, onDriver, imported);
+        onDriver = null;
       }
       return run(output, lock, start, method, network, settings, startingParams, sets, saved, spark,
           partitions);

@@ -8,7 +8,6 @@ import io.turbovbi.data.InvalidDataException;
 import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.data.LibSvmReader;
 import io.turbovbi.data.ValidationSplit;
-import io.turbovbi.spark.SampleFrames;
 import io.turbovbi.spark.SampleSource;
 import io.turbovbi.spark.ShardedData;
 import java.io.IOException;
@@ -73,19 +72,22 @@ public final class DataSets {
   }
 
   /**
-   * IDX files read whole on the driver and checked, to be imported into Parquet ({@link #distributed}): one gzip
-   * stream cannot be split between executors. Null for the other formats, which the executors read themselves.
+   * IDX files (one gzip stream cannot be split between executors) and the built-in sample, read whole on the driver
+   * and checked, to be imported into Parquet ({@link #distributed}) that the executors then read: rows built from
+   * the driver's memory would travel inside every task that reads them, every round. Null for the other formats,
+   * which the executors read themselves.
    */
-  public IdxFiles readIdx() {
-    if (!config.text(ConfigKeys.DATA_FORMAT).equals("idx")) {
+  public DriverSamples readOnDriver() {
+    String format = config.text(ConfigKeys.DATA_FORMAT);
+    if (!format.equals("idx") && !format.equals("builtin")) {
       return null;
     }
-    return new IdxFiles(read(ConfigKeys.DATA_TRAIN, ConfigKeys.DATA_TRAIN_LABELS, true),
+    return new DriverSamples(read(ConfigKeys.DATA_TRAIN, ConfigKeys.DATA_TRAIN_LABELS, true),
         config.flag(ConfigKeys.DATA_TEST_EVALUATE) ? test() : null);
   }
 
-  /** IDX training and (null if not evaluated) test samples, held on the driver until they are imported. */
-  public record IdxFiles(LabeledSamples train, LabeledSamples test) {}
+  /** Training and (null if not evaluated) test samples read on the driver, held there until they are imported. */
+  public record DriverSamples(LabeledSamples train, LabeledSamples test) {}
 
   /** The sets on the executors; {@code test} is null when the job does not evaluate it. */
   public record Distributed(ShardedData train, ShardedData validation, ShardedData test) {
@@ -101,14 +103,14 @@ public final class DataSets {
   /**
    * The training, validation and test sets read by the executors and packed there, in {@code partitions}
    * partitions. Parquet and LibSVM (Spark's own sources) are read where they are; the built-in sample and IDX files
-   * (already read by {@link #readIdx}, imported as Parquet into {@code importLocation} unless a completed import is
-   * there) go through the same path.
+   * (already read by {@link #readOnDriver}, imported as Parquet into {@code importLocation} unless a completed
+   * import is there) go through the same path.
    *
    * @throws InvalidDataException naming the data and the sample when something read is wrong
    */
-  public Distributed distributed(SparkSession spark, int partitions, IdxFiles idx, String importLocation) {
+  public Distributed distributed(SparkSession spark, int partitions, DriverSamples onDriver, String importLocation) {
     try {
-      return read(spark, partitions, idx, importLocation);
+      return read(spark, partitions, onDriver, importLocation);
     } catch (InvalidDataException | ConfigException e) {
       throw e;
     } catch (Exception e) {
@@ -125,9 +127,9 @@ public final class DataSets {
     }
   }
 
-  private Distributed read(SparkSession spark, int partitions, IdxFiles idx, String importLocation) {
+  private Distributed read(SparkSession spark, int partitions, DriverSamples onDriver, String importLocation) {
     boolean evaluate = config.flag(ConfigKeys.DATA_TEST_EVALUATE);
-    SampleSource source = source(spark, partitions, true, idx, importLocation);
+    SampleSource source = source(spark, partitions, true, onDriver, importLocation);
     int validation = config.integer(ConfigKeys.DATA_VALIDATION);
     if (validation >= source.count()) {
       throw leavesNoTrainingData(validation, source.count());
@@ -143,22 +145,21 @@ public final class DataSets {
     ShardedData test = null;
     if (evaluate) {
       spark.sparkContext().setJobDescription("turbovbi: read, check and pack the test data");
-      test = source(spark, partitions, false, idx, importLocation).select(SampleSource.Selection.all());
+      test = source(spark, partitions, false, onDriver, importLocation).select(SampleSource.Selection.all());
     }
     return new Distributed(train, held, test);
   }
 
-  private SampleSource source(SparkSession spark, int partitions, boolean training, IdxFiles idx,
+  private SampleSource source(SparkSession spark, int partitions, boolean training, DriverSamples onDriver,
                               String importLocation) {
     ConfigKey pathKey = training ? ConfigKeys.DATA_TRAIN : ConfigKeys.DATA_TEST;
     DataFrameSamples reader = DataFrameSamples.of(shape(), classes());
     String format = config.text(ConfigKeys.DATA_FORMAT);
     String name = format.equals("builtin") ? "the built-in sample" : config.required(pathKey);
     Dataset<Row> frame = switch (format) {
-      case "builtin" -> SampleFrames.of(spark, training ? BuiltInSample.train() : BuiltInSample.test(), partitions);
-      case "idx" -> {
+      case "builtin", "idx" -> {
         String location = importLocation + (training ? "/train" : "/test");
-        DataImport.parquetOnce(spark, training ? idx.train() : idx.test(), location, hadoop);
+        DataImport.parquetOnce(spark, training ? onDriver.train() : onDriver.test(), location, hadoop);
         yield spark.read().parquet(location);
       }
       case "parquet" -> spark.read().parquet(existing(name));
