@@ -40,19 +40,27 @@ final class BruteForce {
       logWeight[state] = lw;
       max = Math.max(max, lw);
     }
+    return marginals(logWeight, max, n);
+  }
+
+  /**
+   * P(s_v = 1) of the first {@code count} variables from the unnormalised log-probability of every state (index =
+   * the state's bits), {@code max} being the largest of them.
+   */
+  static double[] marginals(double[] logWeight, double max, int count) {
     double z = 0;
-    double[] active = new double[n];
-    for (int state = 0; state < 1 << n; state++) {
+    double[] active = new double[count];
+    for (int state = 0; state < logWeight.length; state++) {
       double w = Math.exp(logWeight[state] - max);
       z += w;
-      for (int node = 0; node < n; node++) {
-        if (bit(state, node) == 1) {
-          active[node] += w;
+      for (int v = 0; v < count; v++) {
+        if (bit(state, v) == 1) {
+          active[v] += w;
         }
       }
     }
-    for (int node = 0; node < n; node++) {
-      active[node] /= z;
+    for (int v = 0; v < count; v++) {
+      active[v] /= z;
     }
     return active;
   }

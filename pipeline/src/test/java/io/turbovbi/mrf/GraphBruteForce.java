@@ -72,19 +72,7 @@ final class GraphBruteForce {
       logWeight[state] = lw;
       max = Math.max(max, lw);
     }
-    double z = 0;
-    double[] active = new double[weights];
-    for (int state = 0; state < 1 << variables; state++) {
-      double p = Math.exp(logWeight[state] - max);
-      z += p;
-      for (int w = 0; w < weights; w++) {
-        active[w] += bit(state, w) * p;
-      }
-    }
-    for (int w = 0; w < weights; w++) {
-      active[w] /= z;
-    }
-    return active;
+    return BruteForce.marginals(logWeight, max, weights);
   }
 
   private double logPrior(int state, int k) {
