@@ -208,18 +208,7 @@ class CompressJobTest {
             .add("label", DataTypes.DoubleType)).write().parquet(parquet.resolve(part).toString());
       }
     });
-    Map<String, String> settings = run("from-parquet", "local[2]", 2);
-    settings.put("data.format", "parquet");
-    settings.put("data.train", parquet.resolve("train").toString());
-    settings.put("data.test", parquet.resolve("test").toString());
-    settings.remove("data.train.labels");
-    settings.remove("data.test.labels");
-    TestRuns.Outcome outcome = TestRuns.compress(settings);
-    assertEquals(0, outcome.status(), outcome.out());
-    reference();
-    double difference = TestRuns.maxDifference(TestRuns.params(temp.resolve("reference")),
-        TestRuns.params(temp.resolve("from-parquet")));
-    assertTrue(difference < 1e-3, "the Parquet run differs from the IDX run by " + difference);
+    assertParquetRunMatchesReference("from-parquet", parquet, "the Parquet run");
   }
 
   /** LibSVM text of the samples: label, then index:value (1-based) for every non-zero feature. */
@@ -269,17 +258,25 @@ class CompressJobTest {
     assertTrue(importing.out().contains("imported 1,500 samples"), importing.out());
     TestRuns.Outcome again = TestRuns.run("import", files, "--to", imported.toString());
     assertEquals(Launcher.EXIT_USAGE, again.status(), "a second import into the same folder is refused");
-    Map<String, String> settings = run("from-import", "local[2]", 2);
+    assertParquetRunMatchesReference("from-import", imported, "the run on imported Parquet");
+  }
+
+  /**
+   * Compresses the Parquet folders {@code folder}/train and {@code folder}/test into output {@code name}, with the
+   * settings of the IDX reference run otherwise, and asserts the model is the reference's.
+   */
+  private void assertParquetRunMatchesReference(String name, Path folder, String what) throws Exception {
+    Map<String, String> settings = run(name, "local[2]", 2);
     settings.put("data.format", "parquet");
-    settings.put("data.train", imported.resolve("train").toString());
-    settings.put("data.test", imported.resolve("test").toString());
+    settings.put("data.train", folder.resolve("train").toString());
+    settings.put("data.test", folder.resolve("test").toString());
     settings.remove("data.train.labels");
     settings.remove("data.test.labels");
     TestRuns.Outcome outcome = TestRuns.compress(settings);
     assertEquals(0, outcome.status(), outcome.out());
     reference();
     double difference = TestRuns.maxDifference(TestRuns.params(temp.resolve("reference")),
-        TestRuns.params(temp.resolve("from-import")));
-    assertTrue(difference < 1e-3, "the run on imported Parquet differs from the IDX run by " + difference);
+        TestRuns.params(temp.resolve(name)));
+    assertTrue(difference < 1e-3, what + " differs from the IDX run by " + difference);
   }
 }
