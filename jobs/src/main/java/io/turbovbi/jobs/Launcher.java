@@ -2,6 +2,8 @@ package io.turbovbi.jobs;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +22,8 @@ public final class Launcher {
   static final int EXIT_FAILURE = 1;
   static final int EXIT_USAGE = 2;
   private static final String VECTOR_MODULE = "jdk.incubator.vector";
+  /** Scala version of the Spark build, which a Worker's executor command builder asks for. */
+  static final String SCALA_VERSION = "2.13";
 
   private static final String USAGE = """
       usage: java -jar jobs/target/turbovbi.jar <command> [--conf FILE] [key=value ...] [options]
@@ -40,6 +44,10 @@ public final class Launcher {
         wstep-benchmark  variational w-step throughput: single JVM on 2 threads against Spark local masters
                     (--models lenet5 --masters local[1],local[2] --batch 512 --epochs 2 --task-threads 1
                     --mode gradient --local-steps 8 --json)
+        scale-benchmark  heap of the driver and of each executor against training-set size and executor count:
+                    compress runs on synthetic Parquet, each in a driver JVM of its own over a standalone cluster
+                    inside it (--samples 60000,240000,600000 --executors 2,4 --driver-memory 1g --executor-memory 3g
+                    --interval 5 --work runs/scale-benchmark --json; key=value settings go to the compress runs)
         inference-benchmark  compressed models side by side against their dense network, each layer in its
                     fastest kernel, one thread, one batch size per run (--model [LABEL=]DIR,... --batch 1
                     --seconds 3 --json)
@@ -144,6 +152,19 @@ public final class Launcher {
               Integer.parseInt(parsed.option("task-threads", "1")),
               SparkTrainer.Mode.valueOf(parsed.option("mode", "gradient").toUpperCase(Locale.ROOT)),
               Integer.parseInt(parsed.option("local-steps", "8")));
+        }
+        case "scale-benchmark" -> {
+          Arguments parsed = Arguments.parse("scale-benchmark", rest,
+              Set.of("samples", "executors", "driver-memory", "executor-memory", "interval", "work"), Set.of("json"));
+          if (parsed.configFile != null) {
+            throw new ConfigException("scale-benchmark takes compress settings as key=value, not --conf");
+          }
+          new ScaleBenchmark(Path.of(parsed.option("work", "runs/scale-benchmark")),
+              parsed.option("driver-memory", "1g"), parsed.option("executor-memory", "3g"),
+              Double.parseDouble(parsed.option("interval", "5")), parsed.overrides, System.out, System.err,
+              parsed.flag("json"))
+              .run(list(parsed.option("samples", "60000,240000,600000")).stream().map(Long::parseLong).toList(),
+                  list(parsed.option("executors", "2,4")).stream().map(Integer::parseInt).toList());
         }
         case "inference-benchmark" -> {
           Arguments parsed = Arguments.parse("inference-benchmark", rest, Set.of("model", "batch", "seconds"),
@@ -282,7 +303,15 @@ public final class Launcher {
     command.addAll(Arrays.asList(args));
     ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
     builder.environment().putIfAbsent("OPENBLAS_NUM_THREADS", "1");
+    Path sparkHome = null;
     try {
+      if (System.getenv("SPARK_HOME") == null
+          && Arrays.stream(args).anyMatch(arg -> arg.startsWith("cluster.master=local-cluster"))) {
+        sparkHome = Files.createTempDirectory("turbovbi-spark-home-");
+        LocalClusterHome.create(sparkHome);
+        builder.environment().put("SPARK_HOME", sparkHome.toString());
+        builder.environment().put("SPARK_SCALA_VERSION", SCALA_VERSION);
+      }
       return builder.start().waitFor();
     } catch (IOException e) {
       System.err.println("warning: cannot relaunch with OPENBLAS_NUM_THREADS=1 (" + e.getMessage()
@@ -291,6 +320,10 @@ public final class Launcher {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return EXIT_FAILURE;
+    } finally {
+      if (sparkHome != null) {
+        LocalClusterHome.delete(sparkHome);
+      }
     }
   }
 }

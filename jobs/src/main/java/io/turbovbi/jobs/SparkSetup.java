@@ -18,6 +18,11 @@ final class SparkSetup {
     if (!conf.contains("spark.master")) {
       conf.setMaster(config.required(ConfigKeys.CLUSTER_MASTER));
     }
+    if (conf.get("spark.master").startsWith("local-cluster") && System.getenv("SPARK_HOME") == null) {
+      throw new ConfigException("the master " + conf.get("spark.master") + " starts executor JVMs from SPARK_HOME/jars,"
+          + " and SPARK_HOME is not set: give cluster.master=local-cluster[...] on the command line (the launcher then"
+          + " lays out a SPARK_HOME of this jar's class path) or set SPARK_HOME");
+    }
     if (conf.get("spark.master").startsWith("local")) {
       // An embedded run binds to the loopback interface: host names resolve oddly on some machines.
       conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1")

@@ -9,6 +9,7 @@ import scala.jdk.javaapi.CollectionConverters;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction2;
+import scala.runtime.BoxedUnit;
 
 /**
  * Runs the Spark job of one synchronisation round: every partition turns its shards into one {@link RoundResult},
@@ -52,12 +53,42 @@ final class RoundJob {
           .treeReduce(RoundResult::merge, depth);
     }
     boolean failFirstAttempt = shards.context().getConf().getBoolean(FaultInjection.FAIL_FIRST_ATTEMPT, false);
-    Object results = shards.context().runJob(shards.rdd(), new PartitionFunction(task, failFirstAttempt), RESULT);
-    RoundResult total = new RoundResult();
-    for (RoundResult result : (RoundResult[]) results) {
-      total.merge(result);
+    InOrderSum sum = new InOrderSum(shards.getNumPartitions());
+    shards.context().runJob(shards.rdd(), new PartitionFunction(task, failFirstAttempt), sum, RESULT);
+    return sum.total();
+  }
+
+  /**
+   * Sums the partition results as they arrive, while later tasks still run, instead of holding them all until the
+   * job ends (a vector of the parameters' size each); always in partition order, so that the floating-point sum,
+   * and the trained model, do not depend on which task finished first. Spark calls it on one thread.
+   */
+  static final class InOrderSum extends AbstractFunction2<Object, RoundResult, BoxedUnit> {
+    private final RoundResult[] waiting;
+    private final RoundResult total = new RoundResult();
+    private int next;
+
+    InOrderSum(int partitions) {
+      this.waiting = new RoundResult[partitions];
     }
-    return total;
+
+    @Override
+    public BoxedUnit apply(Object partition, RoundResult result) {
+      waiting[(Integer) partition] = result;
+      while (next < waiting.length && waiting[next] != null) {
+        total.merge(waiting[next]);
+        waiting[next++] = null;
+      }
+      return BoxedUnit.UNIT;
+    }
+
+    RoundResult total() {
+      if (next != waiting.length) {
+        throw new IllegalStateException("the round ended with " + (waiting.length - next) + " partition results "
+            + "missing");
+      }
+      return total;
+    }
   }
 
   /** The task as the Scala function that {@code SparkContext.runJob} takes. */
