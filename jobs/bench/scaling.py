@@ -3,6 +3,8 @@
 
   scaling.py memory SCALE.jsonl
       the heap table from `scale-benchmark --json`
+  scaling.py wstep WSTEP.jsonl
+      the w-step table from `wstep-benchmark --json` runs
   scaling.py cost --rounds ROUNDS.jsonl --wstep WSTEP.jsonl [--batch 512,4096] [--executors 1,2,8,32,128]
       the cost model of the gradient-mode w-step: round latency fitted as a + b * partitions for every parameter
       count measured (`round-benchmark --json` on a local-cluster master), compute per sample from the single JVM
@@ -12,6 +14,10 @@ import argparse
 import json
 import math
 import sys
+
+FAN_IN = 16  # results one node of the job's aggregation tree sums at most (RoundJob.FAN_IN)
+LOCAL_BATCH = 128
+LOCAL_STEPS = 8
 
 
 def lines(path):
@@ -35,6 +41,26 @@ def memory(path):
         print()
         print(f"Driver live heap from {min(drivers):.0f} to {max(drivers):.0f} MB over the table "
               f"({(max(drivers) / min(drivers) - 1) * 100:.0f}% apart).")
+
+
+def wstep(path):
+    rows = [r for r in lines(path) if r.get("benchmark") == "w-step"]
+    print("| setup | batch | samples/s | ms/round | against the single JVM of the same run |")
+    print("|---|---|---|---|---|")
+    for r in rows:
+        per_round = "" if r["ms_per_round"] is None else f"{r['ms_per_round']:.0f}"
+        print(f"| {r['model']}, {r['setup']} | {r['batch']} | {r['samples_per_s']:,.0f} | {per_round} | "
+              f"{r['ratio_to_single_jvm']:.2f} |")
+    rate = {}
+    for r in rows:
+        parts = r["setup"].split(", ")
+        if len(parts) == 3 and parts[1].endswith("x 1 thread(s)"):
+            rate[(parts[0], parts[2], r["batch"])] = r["samples_per_s"]
+    print()
+    for (master, mode, batch), value in rate.items():
+        one = rate.get(("local[1]", mode, batch))
+        if master == "local[2]" and one:
+            print(f"local[2] against local[1], {mode}, batch {batch}, one thread per task: {value / one:.2f}x")
 
 
 def fit_line(points):
@@ -69,25 +95,48 @@ def cost(rounds_path, wstep_path, batches, executor_counts):
         sys.exit("no single-JVM line in " + wstep_path)
     rate = max(r["samples_per_s"] for r in single)  # 2 threads
     per_sample_ms = 2 * 1000 / rate
+    scheduling_ms = fits[min(fits)][1]  # slope at the fewest floats: per-partition cost without vector work
     models = [("variational LeNet-5", per_sample_ms, 862_160), ("10x larger", 10 * per_sample_ms, 8_621_600)]
     print(f"Compute: {per_sample_ms:.3f} ms of one core per sample (single JVM, 2 threads, {rate:,.0f} samples/s); "
-          "the 10x larger network is taken to cost 10x the compute and move 10x the floats.")
+          "the 10x larger network is taken to cost 10x the compute and move 10x the floats. Per-partition cost "
+          f"without vector work (the slope at {min(fits):,} floats): {scheduling_ms:.2f} ms.")
     print()
-    print("| network | floats per round | global batch | " + " | ".join(f"{e} executors" for e in executor_counts)
-          + " | best executor count (speed-up) |")
+    print("Predicted speed-up of the w-step over one core, one core per executor and one partition each "
+          "(depth 1 / tree: see the text):")
+    print()
+    print("| network | mode | batch per round | " + " | ".join(f"{e} executors" for e in executor_counts)
+          + " | best executor count, depth 1 (speed-up) |")
     print("|---|---|---|" + "---|" * (len(executor_counts) + 1))
     for name, compute_ms, floats in models:
         if floats not in fits:
-            print(f"| {name} | {floats:,} | (no round measured at this size) |")
+            print(f"| {name} | | (no round measured at {floats:,} floats) |")
             continue
         a, b = fits[floats]
+
+        def round_ms(executors, tree):
+            if not tree or executors <= FAN_IN:
+                return a + b * executors
+            # The driver sums at most FAN_IN results; the rest of the per-partition cost is scheduling, and the
+            # tree's second level adds about one more fixed latency.
+            return 2 * a + b * FAN_IN + scheduling_ms * (executors - FAN_IN)
+
+        def cell(speedups):
+            depth_one, tree = speedups
+            return f"{depth_one:.1f}x" if abs(tree - depth_one) < 0.05 else f"{depth_one:.1f}x / {tree:.1f}x"
+
         for batch in batches:
-            def speedup(executors):
-                round_ms = compute_ms * batch / executors + a + b * executors
-                return compute_ms * batch / round_ms
-            best = max(1, round(math.sqrt(compute_ms * batch / b))) if b > 0 else max(executor_counts)
-            cells = " | ".join(f"{speedup(e):.1f}x" for e in executor_counts)
-            print(f"| {name} | {floats:,} | {batch:,} | {cells} | {best} ({speedup(best):.1f}x) |")
+            def gradient(executors, tree):
+                return compute_ms * batch / (compute_ms * batch / executors + round_ms(executors, tree))
+            best = max(1, round(math.sqrt(compute_ms * batch / b)))
+            cells = " | ".join(cell((gradient(e, False), gradient(e, True))) for e in executor_counts)
+            print(f"| {name} | gradient | {batch:,} | {cells} | {best} ({gradient(best, False):.1f}x) |")
+        local_ms = compute_ms * LOCAL_BATCH * LOCAL_STEPS
+
+        def average(executors, tree):
+            return executors * local_ms / (local_ms + round_ms(executors, tree))
+        cells = " | ".join(cell((average(e, False), average(e, True))) for e in executor_counts)
+        print(f"| {name} | average, {LOCAL_STEPS} steps of {LOCAL_BATCH} | {LOCAL_BATCH * LOCAL_STEPS:,} per "
+              f"executor | {cells} | |")
 
 
 def main():
@@ -95,6 +144,8 @@ def main():
     commands = parser.add_subparsers(dest="command", required=True)
     memory_command = commands.add_parser("memory")
     memory_command.add_argument("scale")
+    wstep_command = commands.add_parser("wstep")
+    wstep_command.add_argument("wstep")
     cost_command = commands.add_parser("cost")
     cost_command.add_argument("--rounds", required=True)
     cost_command.add_argument("--wstep", required=True)
@@ -103,6 +154,8 @@ def main():
     args = parser.parse_args()
     if args.command == "memory":
         memory(args.scale)
+    elif args.command == "wstep":
+        wstep(args.wstep)
     else:
         cost(args.rounds, args.wstep, [int(b) for b in args.batch.split(",")],
              [int(e) for e in args.executors.split(",")])
