@@ -176,6 +176,15 @@ class BadInputTest {
   }
 
   @Test
+  void aParquetPathThatDoesNotExistByPathAndByFileUri() {
+    Path absent = temp.resolve("absent.parquet");
+    for (String path : List.of(absent.toString(), absent.toUri().toString())) {
+      assertRefused(Map.of("data.format", "parquet", "data.train", path, "data.shape", "1x1x4", "network",
+          "dense(3)"), Launcher.EXIT_FAILURE, path, "no such file or directory");
+    }
+  }
+
+  @Test
   void anUnreachableFileSystemEndsInOneLineWithStatusOne() {
     String images = "hdfs://127.0.0.1:1/data/train-images-idx3-ubyte";
     assertRefused(Map.of("data.train", images, "spark.hadoop.ipc.client.connect.max.retries", "0"),

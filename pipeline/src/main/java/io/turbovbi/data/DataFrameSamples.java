@@ -8,9 +8,7 @@ import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
@@ -21,15 +19,14 @@ import org.apache.spark.sql.types.UserDefinedType;
 /**
  * Reads the labelled samples of a Spark data frame with a column of features (an
  * {@code org.apache.spark.ml.linalg.Vector}, the layout Spark ML estimators take, or an array of numbers) and a
- * numeric column of labels: row by row where the rows are (the executors, see the spark package), or collected into
- * {@link LabeledSamples} on the driver for small data.
+ * numeric column of labels, row by row where the rows are: {@code io.turbovbi.spark.SampleSource} checks the schema
+ * with it on the driver and converts each row with it on the executor that reads the row.
  *
  * <p>Checks, each an {@link InvalidDataException}: both columns present (the message lists the columns found),
  * the features column a vector (dense or sparse) or an array of numbers and the label column numeric; then, row by
  * row, no nulls, size equal to {@code shape.size()}, labels integral and in {@code [0, numClasses)}, features
- * finite. Messages name the row (collected: its number from 0 in the order the rows are collected; read where they
- * are: its sample id). Immutable and serializable (it travels to the executors); the {@code with...} methods return
- * modified copies.
+ * finite. Messages name the data and the row as the caller names it (the sample's id). Immutable and serializable
+ * (it travels to the executors); the {@code with...} methods return modified copies.
  */
 public final class DataFrameSamples implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -38,17 +35,13 @@ public final class DataFrameSamples implements Serializable {
   public static final String DEFAULT_FEATURES_COL = "features";
   /** Default name of the label column, as in Spark ML. */
   public static final String DEFAULT_LABEL_COL = "label";
-  /** Largest Java array length that every JVM allocates. */
-  private static final long NO_LIMIT = Integer.MAX_VALUE - 8;
 
   private final ImageShape shape;
   private final int numClasses;
   private final String featuresCol;
   private final String labelCol;
-  /** Most feature values to collect (rows x features); {@link #NO_LIMIT}: as many as one array holds. */
-  private final long maxValues;
 
-  private DataFrameSamples(ImageShape shape, int numClasses, String featuresCol, String labelCol, long maxValues) {
+  private DataFrameSamples(ImageShape shape, int numClasses, String featuresCol, String labelCol) {
     if (numClasses <= 0) {
       throw new IllegalArgumentException("number of classes must be positive, got " + numClasses);
     }
@@ -56,33 +49,21 @@ public final class DataFrameSamples implements Serializable {
     this.numClasses = numClasses;
     this.featuresCol = requireName(featuresCol, "features column");
     this.labelCol = requireName(labelCol, "label column");
-    this.maxValues = maxValues;
   }
 
   /** A converter for columns {@code features} and {@code label}, samples of {@code shape}, labels below numClasses. */
   public static DataFrameSamples of(ImageShape shape, int numClasses) {
-    return new DataFrameSamples(shape, numClasses, DEFAULT_FEATURES_COL, DEFAULT_LABEL_COL, NO_LIMIT);
+    return new DataFrameSamples(shape, numClasses, DEFAULT_FEATURES_COL, DEFAULT_LABEL_COL);
   }
 
   /** The same converter reading the features from column {@code name}. */
   public DataFrameSamples withFeaturesCol(String name) {
-    return new DataFrameSamples(shape, numClasses, name, labelCol, maxValues);
+    return new DataFrameSamples(shape, numClasses, name, labelCol);
   }
 
   /** The same converter reading the labels from column {@code name}. */
   public DataFrameSamples withLabelCol(String name) {
-    return new DataFrameSamples(shape, numClasses, featuresCol, name, maxValues);
-  }
-
-  /**
-   * The same converter, counting the rows first (one Spark job) and refusing to collect more than
-   * {@code maxValues} feature values to the driver.
-   */
-  public DataFrameSamples withMaxValues(long maxValues) {
-    if (maxValues <= 0) {
-      throw new IllegalArgumentException("the value limit must be positive, got " + maxValues);
-    }
-    return new DataFrameSamples(shape, numClasses, featuresCol, labelCol, Math.min(maxValues, NO_LIMIT));
+    return new DataFrameSamples(shape, numClasses, featuresCol, name);
   }
 
   /** Shape of one sample. */
@@ -134,57 +115,10 @@ public final class DataFrameSamples implements Serializable {
     }
   }
 
-  /** {@link #collect(Dataset, String)} with the source called "data frame" in messages. */
-  public LabeledSamples collect(Dataset<Row> data) {
-    return collect(data, "data frame");
-  }
-
-  /**
-   * Collects the two columns to the driver and checks every row.
-   *
-   * @param source name of the data in error messages (e.g. the path it was read from)
-   * @throws InvalidDataException if a check fails; the message names the row and what is wrong
-   */
-  public LabeledSamples collect(Dataset<Row> data, String source) {
-    checkSchema(data.schema(), source);
-    if (maxValues < NO_LIMIT) {
-      long count = data.count();
-      if (count * shape.size() > maxValues) {
-        throw InvalidDataException.in(source, count + " rows of " + shape.size() + " features are more than the "
-            + "memory available takes (" + maxValues + " values): give the driver more memory");
-      }
-    }
-    List<Row> rows = data.select(featuresCol, labelCol).collectAsList();
-    if (rows.isEmpty()) {
-      throw InvalidDataException.in(source, "the data set is empty (0 rows)");
-    }
-    int dim = shape.size();
-    float[] features = new float[Math.multiplyExact(rows.size(), dim)];
-    int[] labels = new int[rows.size()];
-    for (int i = 0; i < rows.size(); i++) {
-      Row row = rows.get(i);
-      labels[i] = label(row, 1, source, "row " + i);
-      copyFeatures(row, 0, source, "row " + i, features, i * dim);
-    }
-    return new LabeledSamples(features, labels, shape, numClasses);
-  }
-
-  /**
-   * Reads Parquet (a file or a directory of part files, any Hadoop-FileSystem path) and collects it.
-   *
-   * @throws InvalidDataException if nothing exists at {@code path} or a check of {@link #collect} fails
-   */
-  public LabeledSamples readParquet(SparkSession spark, String path) {
-    if (!HadoopFiles.exists(path, spark.sparkContext().hadoopConfiguration())) {
-      throw InvalidDataException.in(path, "no such file or directory");
-    }
-    return collect(spark.read().parquet(path), path);
-  }
-
   /**
    * The checked label in column {@code column} of a row.
    *
-   * @param where the row in error messages ("row 3", "sample 17")
+   * @param where the row in error messages (e.g. "sample 17")
    */
   public int label(Row row, int column, String source, String where) {
     if (row.isNullAt(column)) {

@@ -135,17 +135,6 @@ final class HadoopFiles {
     return stream instanceof GZIPInputStream;
   }
 
-  /**
-   * Whether something exists at {@code pathText}.
-   */
-  static boolean exists(String pathText, Configuration conf) {
-    try {
-      return fileSystem(pathText, conf).exists(new Path(pathText));
-    } catch (IOException e) {
-      throw new UncheckedIOException(pathText + ": cannot check whether it exists: " + e.getMessage(), e);
-    }
-  }
-
   private static FileStatus status(String pathText, Configuration conf) {
     if (pathText == null || pathText.isBlank()) {
       throw new InvalidDataException("no input path given (the path is empty)");
