@@ -1,6 +1,7 @@
 package io.turbovbi.jobs;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -75,12 +76,11 @@ final class HeapWatch implements AutoCloseable {
     probes.clear();
   }
 
-  /** The highest readings of one JVM. */
+  /** The highest readings of one JVM, and the median of its live readings (what it holds most of the time). */
   static final class Peak {
     private final long pid;
     private long usedBytes;
-    private long liveBytes;
-    private int readings;
+    private final List<Long> live = new ArrayList<>();
 
     Peak(long pid) {
       this.pid = pid;
@@ -88,8 +88,7 @@ final class HeapWatch implements AutoCloseable {
 
     void add(HeapProbe.Reading reading) {
       usedBytes = Math.max(usedBytes, reading.usedBytes());
-      liveBytes = Math.max(liveBytes, reading.liveBytes());
-      readings++;
+      live.add(reading.liveBytes());
     }
 
     long pid() {
@@ -101,11 +100,16 @@ final class HeapWatch implements AutoCloseable {
     }
 
     long liveBytes() {
-      return liveBytes;
+      return live.stream().mapToLong(Long::longValue).max().orElse(0);
+    }
+
+    long medianLiveBytes() {
+      long[] sorted = live.stream().mapToLong(Long::longValue).sorted().toArray();
+      return sorted.length == 0 ? 0 : sorted[sorted.length / 2];
     }
 
     int readings() {
-      return readings;
+      return live.size();
     }
   }
 }

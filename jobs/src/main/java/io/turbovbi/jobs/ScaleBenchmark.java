@@ -139,6 +139,8 @@ final class ScaleBenchmark {
         / BYTES_PER_MB;
     double executorLiveMean = executorPeaks.stream().mapToLong(HeapWatch.Peak::liveBytes).average().orElse(0)
         / BYTES_PER_MB;
+    double executorLiveMedian = executorPeaks.stream().mapToLong(HeapWatch.Peak::medianLiveBytes).max().orElse(0)
+        / BYTES_PER_MB;
     double executorUsedMax = executorPeaks.stream().mapToLong(HeapWatch.Peak::usedBytes).max().orElse(0)
         / BYTES_PER_MB;
     double dataMb = size * (double) SAMPLE_FLOATS * Float.BYTES / BYTES_PER_MB;
@@ -148,14 +150,16 @@ final class ScaleBenchmark {
           .put("data_mb_as_floats", dataMb).put("driver_heap_max", driverMemory)
           .put("executor_memory", executorMemory).put("driver_used_peak_mb", driver.usedBytes() / BYTES_PER_MB)
           .put("driver_live_peak_mb", driver.liveBytes() / BYTES_PER_MB)
+          .put("driver_live_median_mb", driver.medianLiveBytes() / BYTES_PER_MB)
           .put("executor_used_peak_mb", executorUsedMax).put("executor_live_peak_mb", executorLiveMax)
-          .put("executor_live_peak_mean_mb", executorLiveMean).put("driver_readings", driver.readings())
+          .put("executor_live_peak_mean_mb", executorLiveMean).put("executor_live_median_max_mb", executorLiveMedian)
+          .put("driver_readings", driver.readings())
           .put("seconds", seconds));
     } else {
-      out.printf(Locale.ROOT, "%,9d samples (%,6.0f MB as floats), %d executors: driver live %6.1f MB (used %6.1f),"
-              + " executor live %7.1f MB at most, %7.1f on average (used %7.1f)  %.0f s%n", size, dataMb, executors,
-          driver.liveBytes() / BYTES_PER_MB, driver.usedBytes() / BYTES_PER_MB, executorLiveMax, executorLiveMean,
-          executorUsedMax, seconds);
+      out.printf(Locale.ROOT, "%,9d samples (%,6.0f MB as floats), %d executors: driver live %6.1f MB at most, %6.1f"
+              + " median (used %6.1f); executor live %7.1f MB at most, %7.1f on average (used %7.1f)  %.0f s%n", size,
+          dataMb, executors, driver.liveBytes() / BYTES_PER_MB, driver.medianLiveBytes() / BYTES_PER_MB,
+          driver.usedBytes() / BYTES_PER_MB, executorLiveMax, executorLiveMean, executorUsedMax, seconds);
     }
   }
 

@@ -34,6 +34,10 @@ final class SparkSetup {
         .setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
         .setIfMissing("spark.executor.extraJavaOptions", "-XX:+UseParallelGC --add-modules=jdk.incubator.vector");
     conf.setIfMissing("spark.task.cpus", config.required(ConfigKeys.CLUSTER_TASK_THREADS));
+    // The packed shards stay on the executors that packed them, for the whole run: wait for every executor asked
+    // for (Spark waits at most spark.scheduler.maxRegisteredResourcesWaitingTime, 30 s), not for Spark's default
+    // 80%, which left one of four executors holding two shards and another none.
+    conf.setIfMissing("spark.scheduler.minRegisteredResourcesRatio", "1.0");
     TurboKryoRegistrator.configure(conf);
     SparkSession session = SparkSession.builder().config(conf).getOrCreate();
     session.sparkContext().setLogLevel("WARN");

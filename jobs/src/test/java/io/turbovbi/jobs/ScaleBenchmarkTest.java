@@ -38,6 +38,8 @@ class ScaleBenchmarkTest {
     assertEquals(2, line.get("executors").asInt());
     assertEquals("dense(10)", line.get("network").asText());
     assertTrue(line.get("driver_live_peak_mb").asDouble() > 10, line::toString);
+    assertTrue(line.get("driver_live_median_mb").asDouble() <= line.get("driver_live_peak_mb").asDouble(),
+        line::toString);
     assertTrue(line.get("driver_used_peak_mb").asDouble() >= line.get("driver_live_peak_mb").asDouble() * 0.9,
         line::toString);
     // Each executor holds its half of 20,000 x 784 floats (30 MB in all) beside Spark's own objects.
