@@ -13,6 +13,7 @@
 import argparse
 import json
 import math
+import statistics
 import sys
 
 FAN_IN = 16  # results one node of the job's aggregation tree sums at most (RoundJob.FAN_IN)
@@ -28,19 +29,25 @@ def lines(path):
 def memory(path):
     rows = sorted((r for r in lines(path) if r.get("benchmark") == "scale"),
                   key=lambda r: (r["samples"], r["executors"]))
-    print("| training samples | MB as floats | executors | samples per executor | driver live (MB) | "
-          "driver used (MB) | executor live, largest (MB) | executor live, mean (MB) | executor used, largest (MB) |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| training samples | MB as floats | executors | samples per executor | driver live, median (MB) | "
+          "driver live, peak | executor live, median (largest, MB) | executor live, peak (largest) | "
+          "executor live, peak (mean) | readings of the driver | seconds |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['samples']:,} | {r['data_mb_as_floats']:,.0f} | {r['executors']} | "
-              f"{r['samples_per_executor']:,.0f} | {r['driver_live_peak_mb']:.0f} | {r['driver_used_peak_mb']:.0f} | "
-              f"{r['executor_live_peak_mb']:.0f} | {r['executor_live_peak_mean_mb']:.0f} | "
-              f"{r['executor_used_peak_mb']:.0f} |")
-    drivers = [r["driver_live_peak_mb"] for r in rows]
-    if drivers:
+              f"{r['samples_per_executor']:,.0f} | {r['driver_live_median_mb']:.0f} | {r['driver_live_peak_mb']:.0f} | "
+              f"{r['executor_live_median_max_mb']:.0f} | {r['executor_live_peak_mb']:.0f} | "
+              f"{r['executor_live_peak_mean_mb']:.0f} | {r['driver_readings']} | {r['seconds']:.0f} |")
+    medians = [r["driver_live_median_mb"] for r in rows]
+    peaks = [r["driver_live_peak_mb"] for r in rows]
+    if rows:
         print()
-        print(f"Driver live heap from {min(drivers):.0f} to {max(drivers):.0f} MB over the table "
-              f"({(max(drivers) / min(drivers) - 1) * 100:.0f}% apart).")
+        print(f"Driver live heap, median over each run's readings: {min(medians):.0f} to {max(medians):.0f} MB "
+              f"({(max(medians) / min(medians) - 1) * 100:.0f}% apart); peaks {min(peaks):.0f} to {max(peaks):.0f} MB "
+              f"({(max(peaks) / min(peaks) - 1) * 100:.0f}% apart).")
+        slope = fit_line([(r["samples_per_executor"], r["executor_live_median_max_mb"]) for r in rows])
+        print(f"Executor live heap, median, against samples per executor: {slope[0]:.0f} MB + "
+              f"{slope[1] * 1024:.2f} KB per sample (a 28x28 image is 3.06 KB as floats).")
 
 
 def wstep(path):
@@ -65,6 +72,8 @@ def wstep(path):
 
 def fit_line(points):
     """Least squares a + b x."""
+    if len({x for x, _ in points}) < 2:
+        sys.exit("a line needs points at two x values at least")
     n = len(points)
     mean_x = sum(x for x, _ in points) / n
     mean_y = sum(y for _, y in points) / n
@@ -93,11 +102,12 @@ def cost(rounds_path, wstep_path, batches, executor_counts):
     single = [r for r in lines(wstep_path) if r.get("benchmark") == "w-step" and r["setup"].startswith("single-jvm")]
     if not single:
         sys.exit("no single-JVM line in " + wstep_path)
-    rate = max(r["samples_per_s"] for r in single)  # 2 threads
+    rate = statistics.median(r["samples_per_s"] for r in single)  # 2 threads, taken as twice one core
     per_sample_ms = 2 * 1000 / rate
     scheduling_ms = fits[min(fits)][1]  # slope at the fewest floats: per-partition cost without vector work
     models = [("variational LeNet-5", per_sample_ms, 862_160), ("10x larger", 10 * per_sample_ms, 8_621_600)]
-    print(f"Compute: {per_sample_ms:.3f} ms of one core per sample (single JVM, 2 threads, {rate:,.0f} samples/s); "
+    print(f"Compute: {per_sample_ms:.3f} ms of one core per sample (single JVM on 2 threads, median of "
+          f"{len(single)} runs: {rate:,.0f} samples/s, taken as twice one core); "
           "the 10x larger network is taken to cost 10x the compute and move 10x the floats. Per-partition cost "
           f"without vector work (the slope at {min(fits):,} floats): {scheduling_ms:.2f} ms.")
     print()
@@ -109,16 +119,19 @@ def cost(rounds_path, wstep_path, batches, executor_counts):
     print("|---|---|---|" + "---|" * (len(executor_counts) + 1))
     for name, compute_ms, floats in models:
         if floats not in fits:
-            print(f"| {name} | | (no round measured at {floats:,} floats) |")
-            continue
+            sys.exit(f"no round measured at {floats:,} floats")
         a, b = fits[floats]
+        if b <= 0:
+            sys.exit(f"the fitted cost per partition at {floats:,} floats is not positive: measure more partitions")
 
         def round_ms(executors, tree):
             if not tree or executors <= FAN_IN:
                 return a + b * executors
-            # The driver sums at most FAN_IN results; the rest of the per-partition cost is scheduling, and the
-            # tree's second level adds about one more fixed latency.
-            return 2 * a + b * FAN_IN + scheduling_ms * (executors - FAN_IN)
+            # Assumed, not measured: Spark's treeReduce of depth 2 sums groups of about sqrt(E) results on the
+            # executors, so that about E / ceil(sqrt(E)) results reach the driver; the other partitions cost
+            # scheduling only, and the second level adds one more fixed latency.
+            at_driver = math.ceil(executors / math.ceil(math.sqrt(executors)))
+            return 2 * a + b * at_driver + scheduling_ms * (executors - at_driver)
 
         def cell(speedups):
             depth_one, tree = speedups

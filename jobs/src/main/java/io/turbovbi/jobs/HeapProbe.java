@@ -14,12 +14,10 @@ import javax.management.remote.JMXServiceURL;
  * garbage that the collector has not reclaimed yet).
  */
 final class HeapProbe implements AutoCloseable {
-  private final long pid;
   private final JMXConnector connector;
   private final MemoryMXBean memory;
 
-  private HeapProbe(long pid, JMXConnector connector, MemoryMXBean memory) {
-    this.pid = pid;
+  private HeapProbe(JMXConnector connector, MemoryMXBean memory) {
     this.connector = connector;
     this.memory = memory;
   }
@@ -38,13 +36,14 @@ final class HeapProbe implements AutoCloseable {
       throw new IOException("cannot attach to JVM " + pid + ": " + e.getMessage(), e);
     }
     JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address));
-    MemoryMXBean memory = ManagementFactory.newPlatformMXBeanProxy(connector.getMBeanServerConnection(),
-        ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
-    return new HeapProbe(pid, connector, memory);
-  }
-
-  long pid() {
-    return pid;
+    try {
+      MemoryMXBean memory = ManagementFactory.newPlatformMXBeanProxy(connector.getMBeanServerConnection(),
+          ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
+      return new HeapProbe(connector, memory);
+    } catch (IOException | RuntimeException e) {
+      connector.close();
+      throw e;
+    }
   }
 
   /** One reading: heap in use now, then heap in use after a full collection. */

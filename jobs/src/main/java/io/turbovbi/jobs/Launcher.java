@@ -73,8 +73,8 @@ public final class Launcher {
       }
       return;
     }
-    if (needsSingleThreadedBlas()) {
-      System.exit(relaunchWithSingleThreadedBlas(args));
+    if (needsRelaunch(args)) {
+      System.exit(relaunch(args));
     }
     System.exit(run(args));
   }
@@ -268,15 +268,22 @@ public final class Launcher {
 
   /**
    * The engine runs its own threads, so a native BLAS must not start more; OpenBLAS reads its thread count from the
-   * environment only, hence the relaunch (which also picks the throughput garbage collector). Not done under
-   * spark-submit, where Spark owns the JVM.
+   * environment only, hence the relaunch (which also picks the throughput garbage collector). A local-cluster master
+   * needs SPARK_HOME in the environment too. Not done under spark-submit, where Spark owns the JVM.
    */
-  private static boolean needsSingleThreadedBlas() {
-    return (System.getenv("OPENBLAS_NUM_THREADS") == null || ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty())
-        && System.getProperty("spark.master") == null && System.getenv("TURBOVBI_NO_RELAUNCH") == null;
+  private static boolean needsRelaunch(String[] args) {
+    boolean environmentLacks = System.getenv("OPENBLAS_NUM_THREADS") == null
+        || ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()
+        || (System.getenv("SPARK_HOME") == null && asksForLocalCluster(args));
+    return environmentLacks && System.getProperty("spark.master") == null
+        && System.getenv("TURBOVBI_NO_RELAUNCH") == null;
   }
 
-  private static int relaunchWithSingleThreadedBlas(String[] args) {
+  private static boolean asksForLocalCluster(String[] args) {
+    return Arrays.stream(args).anyMatch(arg -> arg.startsWith("cluster.master=local-cluster"));
+  }
+
+  private static int relaunch(String[] args) {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     List<String> jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments();
@@ -305,8 +312,7 @@ public final class Launcher {
     builder.environment().putIfAbsent("OPENBLAS_NUM_THREADS", "1");
     Path sparkHome = null;
     try {
-      if (System.getenv("SPARK_HOME") == null
-          && Arrays.stream(args).anyMatch(arg -> arg.startsWith("cluster.master=local-cluster"))) {
+      if (System.getenv("SPARK_HOME") == null && asksForLocalCluster(args)) {
         sparkHome = Files.createTempDirectory("turbovbi-spark-home-");
         LocalClusterHome.create(sparkHome);
         builder.environment().put("SPARK_HOME", sparkHome.toString());

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,12 +40,12 @@ final class LocalClusterHome {
     List<Path> jars = entries.stream().filter(Files::isRegularFile).toList();
     List<Path> folders = entries.stream().filter(Files::isDirectory).toList();
     try {
-      Path jarFolder = Files.createDirectories(home.resolve("jars"));
+      Path jarFolder = home.resolve("jars");
+      delete(jarFolder); // links of an earlier class path would put two versions of a jar before the executors
+      Files.createDirectories(jarFolder);
       Files.createDirectories(home.resolve("conf"));
       for (int i = 0; i < jars.size(); i++) {
-        Path link = jarFolder.resolve(i + "-" + jars.get(i).getFileName());
-        Files.deleteIfExists(link);
-        Files.createSymbolicLink(link, jars.get(i).toAbsolutePath());
+        Files.createSymbolicLink(jarFolder.resolve(i + "-" + jars.get(i).getFileName()), jars.get(i).toAbsolutePath());
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot lay out a SPARK_HOME in " + home, e);
@@ -69,8 +70,11 @@ final class LocalClusterHome {
     return String.join(File.pathSeparator, folders.stream().map(Path::toString).toList());
   }
 
-  /** Deletes a folder made by {@link #create}; its links are deleted, never followed. */
+  /** Deletes a folder (made by {@link #create}, or any other) if it exists; links are deleted, never followed. */
   static void delete(Path home) {
+    if (!Files.exists(home, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
     try (Stream<Path> all = Files.walk(home)) {
       for (Path path : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
         Files.deleteIfExists(path);

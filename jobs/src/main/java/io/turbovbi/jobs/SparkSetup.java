@@ -20,8 +20,9 @@ final class SparkSetup {
     }
     if (conf.get("spark.master").startsWith("local-cluster") && System.getenv("SPARK_HOME") == null) {
       throw new ConfigException("the master " + conf.get("spark.master") + " starts executor JVMs from SPARK_HOME/jars,"
-          + " and SPARK_HOME is not set: give cluster.master=local-cluster[...] on the command line (the launcher then"
-          + " lays out a SPARK_HOME of this jar's class path) or set SPARK_HOME");
+          + " and SPARK_HOME is not set: give cluster.master=local-cluster[...] on the command line of"
+          + " java -jar turbovbi.jar (not in a --conf file; the launcher then lays out a SPARK_HOME of this jar's class"
+          + " path), or set SPARK_HOME to a Spark installation of the same version");
     }
     if (conf.get("spark.master").startsWith("local")) {
       // An embedded run binds to the loopback interface: host names resolve oddly on some machines.

@@ -44,8 +44,11 @@ class LocalClusterHomeTest {
     }
     // Under Maven the project's classes are folders, which a jars/* class path cannot hold.
     assertTrue(home.executorExtraClassPath().contains("classes"), home.executorExtraClassPath());
+    Path someJar = LocalClusterHome.classPath(System.getProperty("java.class.path")).stream()
+        .filter(Files::isRegularFile).findFirst().orElseThrow();
     LocalClusterHome.delete(home.home());
     assertTrue(Files.notExists(home.home()));
+    assertTrue(Files.isRegularFile(someJar), "the links were deleted, not the jars they point to");
   }
 
   private static Path emptyJar(Path file, String classPath) throws IOException {

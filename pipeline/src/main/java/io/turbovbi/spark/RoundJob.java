@@ -3,6 +3,7 @@ package io.turbovbi.spark;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import scala.jdk.javaapi.CollectionConverters;
@@ -84,8 +85,9 @@ final class RoundJob {
 
     RoundResult total() {
       if (next != waiting.length) {
-        throw new IllegalStateException("the round ended with " + (waiting.length - next) + " partition results "
-            + "missing");
+        long missing = IntStream.range(next, waiting.length).filter(i -> waiting[i] == null).count();
+        throw new IllegalStateException("the round ended without the results of " + missing + " of "
+            + waiting.length + " partitions");
       }
       return total;
     }

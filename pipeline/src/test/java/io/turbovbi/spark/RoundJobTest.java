@@ -45,6 +45,7 @@ class RoundJobTest {
   void aRoundWithAMissingResultIsAnError() {
     RoundJob.InOrderSum sum = new RoundJob.InOrderSum(2);
     sum.apply(1, new RoundResult(new float[] {1f}, 0, 0, 1));
-    assertThrows(IllegalStateException.class, sum::total);
+    String message = assertThrows(IllegalStateException.class, sum::total).getMessage();
+    assertEquals("the round ended without the results of 1 of 2 partitions", message);
   }
 }
