@@ -54,9 +54,14 @@ final class ParamKeys {
     return map;
   }
 
-  /** Messages of the pipeline's settings name the configuration key of a param. */
-  static final UnaryOperator<String> KEY_NAMES = param -> PARAMS.entrySet().stream()
-      .filter(e -> e.getValue().equals(param)).map(e -> e.getKey().name()).findFirst().orElse(param);
+  /** Names the job gives what is not a key: the flags, the output param, and the sizes a checkpoint records. */
+  private static final Map<String, String> OTHER_NAMES = Map.of("overwrite", "--overwrite", "resume", "--resume",
+      "outputPath", "output", "trainSamples", "data.train.samples", "validationSamples", "data.validation.samples");
+
+  /** How the job names a param in messages: by its key (or, for the flags, as they are given). */
+  static final UnaryOperator<String> NAMES = param -> PARAMS.entrySet().stream()
+      .filter(e -> e.getValue().equals(param)).map(e -> e.getKey().name()).findFirst()
+      .orElse(OTHER_NAMES.getOrDefault(param, param));
 
   /**
    * The estimator with the configuration's settings (defaults included): every key of {@link #PARAMS} that has a

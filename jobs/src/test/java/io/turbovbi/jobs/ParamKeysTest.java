@@ -14,9 +14,13 @@ import org.junit.jupiter.api.Test;
 
 /** The compress job's settings are the estimator's params: one mapping, equal defaults, Spark settings read too. */
 class ParamKeysTest {
-  /** Params that are no job setting: Spark's columns, the input contract the job fills from the data format. */
+  /**
+   * Params that are no job setting: Spark's columns, the input contract the job fills from the data format, and the
+   * output location and flags (the key output, --overwrite and --resume).
+   */
   private static final Set<String> NOT_JOB_SETTINGS = Set.of("featuresCol", "labelCol", "predictionCol",
-      "probabilityCol", "rawPredictionCol", "thresholds", "inputScaling", "classLabels");
+      "probabilityCol", "rawPredictionCol", "thresholds", "inputScaling", "classLabels", "outputPath", "overwrite",
+      "resume");
 
   @Test
   void everyKeyDefaultIsItsParamsDefault() {
