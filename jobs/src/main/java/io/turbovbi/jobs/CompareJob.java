@@ -2,6 +2,7 @@ package io.turbovbi.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.turbovbi.output.JsonLine;
 import io.turbovbi.report.RunReport;
 import java.io.IOException;
 import java.io.InputStream;

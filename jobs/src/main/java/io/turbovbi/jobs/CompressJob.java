@@ -1,41 +1,48 @@
 package io.turbovbi.jobs;
 
 import io.turbovbi.compress.OnnxImport;
+import io.turbovbi.data.BuiltInSample;
 import io.turbovbi.data.ImageShape;
 import io.turbovbi.nn.Blas;
-import io.turbovbi.nn.DivergenceException;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.NetworkSpec;
-import io.turbovbi.spark.Checkpoint;
-import io.turbovbi.spark.CheckpointFormat;
+import io.turbovbi.output.JsonLine;
+import io.turbovbi.spark.CompressionMetrics;
 import io.turbovbi.spark.CompressionPipeline;
+import io.turbovbi.spark.CompressionRun;
 import io.turbovbi.spark.CompressionSettings;
 import io.turbovbi.spark.SparkTrainer;
 import io.turbovbi.spark.StartingNetwork;
+import io.turbovbi.spark.TurboVbiCompressor;
 import io.turbovbi.turbo.IterationRecord;
 import io.turbovbi.turbo.Masks;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.IntConsumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The compression job: find a mask (Turbo-VBI with the w-step spread over a Spark cluster or an embedded local
- * Spark, or the magnitude baseline), remove dead units, fine-tune, and write the result (Spark ML model, metrics,
- * history, masks, variational state) to a local path or hdfs://, with a checkpoint after every outer iteration.
+ * The compression job, a front end to {@link CompressionRun} (which the estimator runs too): it reads the
+ * configuration into the estimator's params, reads the data (IDX files and the built-in sample on the driver,
+ * imported once as Parquet into the output location; LibSVM and Parquet by the executors), prints progress, and
+ * starts the Spark session (embedded local[*] when not under spark-submit).
  */
 final class CompressJob {
+  private static final String APPLICATION = "turbovbi compress";
+  /** How the IDX readers (and the built-in sample) turn pixels into features. */
+  private static final String IDX_SCALING = "pixel / 255";
   /**
-   * Test-only system property: an outer iteration (0: the warm-up) whose w-step reports a divergence, so that
-   * fault tests can make a run diverge after some of its checkpoints are written.
+   * Keys of the job, not params, that change the result: recorded in checkpoints, so that a resume under others is
+   * refused. The test set is read only at the end, and output and master do not change what is computed.
    */
-  static final String DIVERGE_IN_ITERATION = "turbovbi.test.divergeInIteration";
+  private static final List<ConfigKey> RESULT_CHANGING_JOB_KEYS = List.of(ConfigKeys.DATA_FORMAT,
+      ConfigKeys.DATA_TRAIN, ConfigKeys.DATA_TRAIN_LABELS, ConfigKeys.DATA_TRAIN_LIMIT, ConfigKeys.CLUSTER_BATCH);
 
   private final Config config;
   /** The trained network the run starts from ({@link ConfigKeys#NETWORK_INITIAL}), if any. */
@@ -97,14 +104,9 @@ final class CompressJob {
 
   /** Runs the job and returns where the result went; the Spark session is stopped at the end. */
   String run() {
-    if (overwrite && resume) {
-      throw new ConfigException("--overwrite and --resume exclude each other: --resume continues the run in the "
-          + "output location, --overwrite replaces it");
-    }
-    RunOutput output = new RunOutput(config.required(ConfigKeys.OUTPUT), hadoop);
-    try (OutputLock lock = output.lock(message -> say(message, new JsonLine().put("event", "lock")
-        .put("message", message)))) {
-      return run(output, lock);
+    TurboVbiCompressor params = compressor();
+    try (CompressionRun run = CompressionRun.open(params, APPLICATION, hadoop, ParamKeys.NAMES, progress())) {
+      return run(run, params);
     } finally {
       if (session != null) {
         session.stop();
@@ -112,15 +114,32 @@ final class CompressJob {
     }
   }
 
+  /**
+   * The configuration as the estimator's params: the compression settings ({@link ParamKeys}), the output location
+   * and flags, and the input contract of the built-in sample and of IDX files.
+   */
+  private TurboVbiCompressor compressor() {
+    TurboVbiCompressor compressor = ParamKeys.compressor(config).setOutputPath(config.required(ConfigKeys.OUTPUT))
+        .setOverwrite(overwrite).setResume(resume);
+    String format = config.text(ConfigKeys.DATA_FORMAT);
+    if (format.equals("builtin") || format.equals("idx")) {
+      compressor.setInputScaling(IDX_SCALING);
+    }
+    if (format.equals("builtin")) {
+      compressor.setClassLabels(BuiltInSample.CLASS_NAMES.toArray(new String[0]));
+    }
+    return compressor;
+  }
+
   /** The Spark session, started on first use: bad input and a busy output are refused before Spark starts. */
   private SparkSession session() {
     if (session == null) {
-      session = SparkSetup.session(config, "turbovbi compress");
+      session = SparkSetup.session(config, APPLICATION);
     }
     return session;
   }
 
-  private String run(RunOutput output, OutputLock lock) {
+  private String run(CompressionRun run, TurboVbiCompressor params) {
     long start = System.nanoTime();
     // Everything the run reads is checked before the output location is touched: bad input leaves no output. IDX
     // files and the built-in sample are read on the driver (and imported into the output location once it is
@@ -135,33 +154,31 @@ final class CompressJob {
     try {
       ImageShape shape = data.shape();
       int classes = data.classes();
-      CompressionPipeline.Method method = CompressionPipeline.Method.valueOf(
-          config.required(ConfigKeys.METHOD).toUpperCase(Locale.ROOT));
       Network network = Models.network(config, shape.channels(), shape.height(), shape.width(), classes, false);
       float[] startingParams = startingNetwork.map(s -> startingParams(s, shape, classes)).orElse(null);
       Models.requireDriverMemoryFor(network);
-      CompressionPipeline.Settings settings = settings(network);
-      output.prepare(overwrite, resume);
-      Optional<CheckpointFormat.Saved> saved = resume ? output.newestUsableCheckpoint(warning -> say("warning: "
-          + warning, new JsonLine().put("event", "warning").put("message", warning))) : Optional.empty();
-      if (resume && output.hasResult() && (saved.isEmpty() || output.resultRun().equals(Optional.of(saved.get()
-          .run())))) {
-        say("the run in " + output.location() + " is already complete", new JsonLine().put("event", "complete")
-            .put("output", output.location()));
-        return output.location();
+      CompressionPipeline.Settings settings = settings(params, network);
+      run.prepare();
+      if (run.complete()) {
+        say("the run in " + run.location() + " is already complete", new JsonLine().put("event", "complete")
+            .put("output", run.location()));
+        return run.location();
       }
       JavaSparkContext spark = JavaSparkContext.fromSparkContext(session().sparkContext());
       int partitions = SparkSetup.partitions(config, spark);
       if (sets == null) {
-        String imported = output.location() + "/" + IMPORTED_DATA;
+        String imported = run.location() + "/" + IMPORTED_DATA;
         if (!resume) {
           DataImport.delete(imported, hadoop);
         }
         sets = data.distributed(session(), partitions, onDriver, imported);
         onDriver = null;
       }
-      return run(output, lock, start, method, network, settings, startingParams, sets, saved, spark,
-          partitions);
+      sayStart(run, network, settings, sets, spark, partitions);
+      CompressionRun.Outcome outcome = run.run(session(), settings, startingParams, new CompressionRun.Data(
+          sets.train(), sets.validation(), sets.test(), partitions), record());
+      sayResult(outcome, network, start);
+      return run.location();
     } finally {
       if (sets != null) {
         sets.release();
@@ -169,65 +186,55 @@ final class CompressJob {
     }
   }
 
-  private String run(RunOutput output, OutputLock lock, long start, CompressionPipeline.Method method,
-                     Network network, CompressionPipeline.Settings settings, float[] startingParams,
-                     DataSets.Distributed sets, Optional<CheckpointFormat.Saved> saved, JavaSparkContext spark,
-                     int partitions) {
-    lock.recordApplication(spark.sc().applicationId());
-    int trainSize = Math.toIntExact(sets.train().size());
-    int validationSize = Math.toIntExact(sets.validation().size());
-    Map<String, String> runSettings = RunSettings.of(config, trainSize + validationSize, validationSize,
-        partitions);
-    saved.ifPresent(s -> RunSettings.requireSame(s.settings(), runSettings, output.location() + "/checkpoints"));
-    String run = saved.map(CheckpointFormat.Saved::run).orElse(UUID.randomUUID().toString());
-    say(String.format(Locale.ROOT, "compress (%s): %s, %,d weights; Spark %s (%s), %d partitions, %s mode, batch "
-            + "%d; BLAS %s; train %d, validation %d; output %s", method.name().toLowerCase(Locale.ROOT),
-            network.describe(), network.weightCount(), spark.version(), spark.master(), partitions,
-            settings.trainer().mode().name().toLowerCase(Locale.ROOT), settings.trainer().batchSize(),
-            Blas.implementation(), trainSize, validationSize, output.location()),
-        new JsonLine().put("event", "start").put("method", method.name().toLowerCase(Locale.ROOT))
-            .put("network", network.describe()).put("weights", network.weightCount()).put("spark", spark.version())
-            .put("master", spark.master()).put("partitions", partitions)
-            .put("mode", settings.trainer().mode().name().toLowerCase(Locale.ROOT))
-            .put("batch", settings.trainer().batchSize()).put("blas", Blas.implementation())
-            .put("train", trainSize).put("validation", validationSize)
-            .put("output", output.location()));
-
-    CompressionPipeline pipeline = new CompressionPipeline(settings).startingFrom(startingParams);
-    CompressionPipeline.Result result = pipeline.run(spark, sets.train(), sets.validation(),
-        listener(output, saved.map(CheckpointFormat.Saved::checkpoint), run, runSettings));
-    Map<String, Double> testAccuracy = new LinkedHashMap<>();
-    long testSize = 0;
-    if (sets.test() != null) {
-      testSize = sets.test().size();
-      spark.setJobDescription("turbovbi: test accuracy of the dense, masked and fine-tuned networks");
-      testAccuracy.put("dense", pipeline.accuracy(result.dense(), sets.test()));
-      testAccuracy.put("masked", pipeline.accuracy(result.masked(), sets.test()));
-      testAccuracy.put("fine_tuned", pipeline.accuracy(result.fineTuned(), sets.test()));
+  /**
+   * What the run records beside its params: the data's format and path, the data keys that change the result (for
+   * the check on resume), and every key set, secrets redacted.
+   */
+  private CompressionRun.Record record() {
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put("format", config.text(ConfigKeys.DATA_FORMAT));
+    if (config.text(ConfigKeys.DATA_TRAIN) != null) {
+      data.put("path", config.text(ConfigKeys.DATA_TRAIN));
     }
-    CompressionMetrics.Structure structure = CompressionMetrics.Structure.of(result);
-    JsonLine metrics = CompressionMetrics.of(result, structure, testAccuracy)
-        .put("iterations", result.history().isEmpty() ? 0
-            : result.history().get(result.history().size() - 1).iteration())
-        .put("epochs", epochs(result, settings))
-        .put("seconds_total", (System.nanoTime() - start) / 1e9).put("spark_version", spark.version())
-        .put("master", spark.master()).put("partitions", partitions).put("blas", Blas.implementation())
-        .put("data", new JsonLine().put("format", config.text(ConfigKeys.DATA_FORMAT))
-            .put("train", trainSize).put("validation", validationSize)
-            .put("test", testSize))
-        .put("seed", settings.seed()).put("run", run).put("config", Secrets.redacted(config.explicitValues()));
-    new ResultFiles(config).write(output, session(), result, structure, metrics, testAccuracy, network);
-    long kept = structure.compressedNonZeros();
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (ConfigKey key : RESULT_CHANGING_JOB_KEYS) {
+      if (config.text(key) != null) {
+        settings.put(key.name(), config.text(key));
+      }
+    }
+    return new CompressionRun.Record(data, settings, Map.of("config", Secrets.redacted(config.explicitValues())));
+  }
+
+  private void sayStart(CompressionRun run, Network network, CompressionPipeline.Settings settings,
+                        DataSets.Distributed sets, JavaSparkContext spark, int partitions) {
+    String method = settings.method().name().toLowerCase(Locale.ROOT);
+    String mode = settings.trainer().mode().name().toLowerCase(Locale.ROOT);
+    long trainSize = sets.train().size();
+    long validationSize = sets.validation().size();
+    say(String.format(Locale.ROOT, "compress (%s): %s, %,d weights; Spark %s (%s), %d partitions, %s mode, batch "
+            + "%d; BLAS %s; train %d, validation %d; output %s", method, network.describe(), network.weightCount(),
+            spark.version(), spark.master(), partitions, mode, settings.trainer().batchSize(), Blas.implementation(),
+            trainSize, validationSize, run.location()),
+        new JsonLine().put("event", "start").put("method", method).put("network", network.describe())
+            .put("weights", network.weightCount()).put("spark", spark.version()).put("master", spark.master())
+            .put("partitions", partitions).put("mode", mode).put("batch", settings.trainer().batchSize())
+            .put("blas", Blas.implementation()).put("train", trainSize).put("validation", validationSize)
+            .put("output", run.location()));
+  }
+
+  private void sayResult(CompressionRun.Outcome outcome, Network network, long start) {
+    CompressionPipeline.Result result = outcome.result();
+    long kept = outcome.structure().compressedNonZeros();
     double compression = (double) network.weightCount() / Math.max(1, kept);
+    Map<String, Double> testAccuracy = outcome.testAccuracy();
     say(String.format(Locale.ROOT, "result: %,d of %,d weights kept after unit removal (%.1fx; the mask kept %,d), "
             + "%s; validation accuracy: %s; test accuracy: %s; %.0f s; written to %s", kept, network.weightCount(),
-            compression, Masks.kept(result.masks()), result.fineTuned().network().describe(), ResultFiles.accuracies(result.validationAccuracy()),
-            testAccuracy.isEmpty() ? "not evaluated" : ResultFiles.accuracies(testAccuracy),
-            (System.nanoTime() - start) / 1e9,
-            output.resultLocation()),
+            compression, Masks.kept(result.masks()), result.fineTuned().network().describe(),
+            CompressionMetrics.accuracies(result.validationAccuracy()),
+            testAccuracy.isEmpty() ? "not evaluated" : CompressionMetrics.accuracies(testAccuracy),
+            (System.nanoTime() - start) / 1e9, outcome.resultLocation()),
         new JsonLine().put("event", "result").put("compression", compression).put("test_accuracy", testAccuracy)
-            .put("output", output.resultLocation()));
-    return output.location();
+            .put("output", outcome.resultLocation()));
   }
 
   /** The starting network's parameters, once its input shape and classes are checked against the data's. */
@@ -247,46 +254,41 @@ final class CompressJob {
     return onData.network().params();
   }
 
-  /** Training epochs of the whole run: warm-up (or dense training), outer iterations and fine-tuning. */
-  private static JsonLine epochs(CompressionPipeline.Result result, CompressionPipeline.Settings settings) {
-    int warmUp = result.history().isEmpty() ? settings.magnitudeEpochs() : result.history().get(0).epochs();
-    int iterations = result.history().stream().skip(1).mapToInt(IterationRecord::epochs).sum();
-    return new JsonLine().put("warm_up", warmUp).put("iterations", iterations)
-        .put("fine_tuning", settings.fineTuneEpochs()).put("total", warmUp + iterations + settings.fineTuneEpochs());
-  }
-
   /**
    * The pipeline's settings: the configuration as the estimator's params, made settings by the same code as the
    * estimator's; a setting that does not fit the network is a configuration error.
    */
-  private CompressionPipeline.Settings settings(Network network) {
+  private CompressionPipeline.Settings settings(TurboVbiCompressor params, Network network) {
     try {
-      return CompressionSettings.of(ParamKeys.compressor(config), config.required(ConfigKeys.NETWORK), network,
-          ParamKeys.KEY_NAMES, warning -> say("warning: " + warning,
+      return CompressionSettings.of(params, config.required(ConfigKeys.NETWORK), network,
+          ParamKeys.NAMES, warning -> say("warning: " + warning,
               new JsonLine().put("event", "warning").put("message", warning)));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage() + " (" + network.describe() + ")");
     }
   }
 
-  private CompressionPipeline.Listener listener(RunOutput output, Optional<Checkpoint> saved, String run,
-                                               Map<String, String> runSettings) {
+  /** Progress as lines for people or JSON lines; the test hook is told of every checkpoint written. */
+  private CompressionRun.Progress progress() {
     HistoryPrinter history = new HistoryPrinter(out, json);
-    return new CompressionPipeline.Listener() {
+    return new CompressionRun.Progress() {
+      @Override
+      public void notice(String message) {
+        say(message, new JsonLine().put("event", "lock").put("message", message));
+      }
+
+      @Override
+      public void warning(String message) {
+        say("warning: " + message, new JsonLine().put("event", "warning").put("message", message));
+      }
+
       @Override
       public void phase(String name) {
         say(name, new JsonLine().put("event", "phase").put("phase", name));
       }
 
-      /** The iteration of the newest checkpoint this run wrote or resumed from (-1: none yet). */
-      private int checkpointed = saved.map(s -> s.loop().iteration()).orElse(-1);
-
       @Override
       public void epoch(SparkTrainer.EpochReport report) {
-        if (Integer.getInteger(DIVERGE_IN_ITERATION, -1) == checkpointed + 1) {
-          throw new DivergenceException("epoch " + (report.epoch() + 1) + " diverged: the loss is NaN (injected by "
-              + "the test-only setting " + DIVERGE_IN_ITERATION + ")");
-        }
         say(String.format(Locale.ROOT, "  epoch %d  loss %.4f  %d rounds, %.1f ms/round  %.1f s  %,.0f samples/s",
                 report.epoch() + 1, report.meanLoss(), report.rounds(), 1000 * report.secondsPerRound(),
                 report.seconds(), report.samples() / report.seconds()),
@@ -301,20 +303,11 @@ final class CompressJob {
       }
 
       @Override
-      public Optional<Checkpoint> resumeFrom() {
-        return saved;
-      }
-
-      @Override
-      public void checkpoint(Checkpoint checkpoint) {
-        output.writeCheckpoint(checkpoint.loop().iteration(), out -> CheckpointFormat.write(
-            new CheckpointFormat.Saved(checkpoint, run, runSettings), out));
-        checkpointed = checkpoint.loop().iteration();
-        afterCheckpoint.accept(checkpoint.loop().iteration());
+      public void checkpointWritten(int iteration) {
+        afterCheckpoint.accept(iteration);
       }
     };
   }
-
 
   private void say(String text, JsonLine line) {
     out.println(json ? line.toString() : text);

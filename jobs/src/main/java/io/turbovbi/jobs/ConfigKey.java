@@ -1,6 +1,5 @@
 package io.turbovbi.jobs;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -43,25 +42,6 @@ public record ConfigKey(String name, String defaultValue, String description, Pr
         return false;
       }
     }, "a number in " + interval);
-  }
-
-  /**
-   * One real number in an interval for every weight layer, or a comma-separated list with one per weight layer
-   * (checked against the network when it is built).
-   */
-  static ConfigKey reals(String name, String defaultValue, String description, double min, boolean minOpen,
-                         double max, boolean maxOpen) {
-    ConfigKey single = real(name, defaultValue, description, min, minOpen, max, maxOpen);
-    return new ConfigKey(name, defaultValue, description,
-        value -> Arrays.stream(value.split(",")).allMatch(part -> single.check().test(part)),
-        single.requirement() + ", or one per weight layer separated by commas");
-  }
-
-  /** A choice for every weight layer, or a comma-separated list with one per weight layer. */
-  static ConfigKey choices(String name, String defaultValue, String description, List<String> choices) {
-    return new ConfigKey(name, defaultValue, description,
-        value -> Arrays.stream(value.split(",")).map(String::trim).allMatch(choices::contains),
-        "one of " + String.join(", ", choices) + ", or one per weight layer separated by commas");
   }
 
   static ConfigKey flag(String name, String defaultValue, String description) {

@@ -1,6 +1,7 @@
 package io.turbovbi.jobs;
 
 import io.turbovbi.data.LabeledSamples;
+import io.turbovbi.output.JsonLine;
 import java.io.PrintStream;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;

@@ -14,6 +14,7 @@ import io.turbovbi.nn.Network;
 import io.turbovbi.nn.NetworkSpec;
 import io.turbovbi.nn.Trainer;
 import io.turbovbi.nn.Update;
+import io.turbovbi.output.JsonLine;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;

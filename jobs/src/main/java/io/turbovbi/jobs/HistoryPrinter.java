@@ -1,5 +1,6 @@
 package io.turbovbi.jobs;
 
+import io.turbovbi.output.JsonLine;
 import io.turbovbi.turbo.IterationRecord;
 import java.io.PrintStream;
 import java.util.Arrays;

@@ -1,5 +1,7 @@
 package io.turbovbi.jobs;
 
+import io.turbovbi.output.JsonLine;
+import io.turbovbi.output.OutputException;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -196,7 +198,7 @@ public final class Launcher {
         }
       }
       return 0;
-    } catch (ConfigException | NumberFormatException e) {
+    } catch (ConfigException | OutputException | NumberFormatException e) {
       System.err.println("error: " + oneLine(e));
       return EXIT_USAGE;
     } catch (IllegalArgumentException | DivergenceException e) {

@@ -1,6 +1,7 @@
 package io.turbovbi.jobs;
 
 import io.turbovbi.mrf.MrfMode;
+import io.turbovbi.output.JsonLine;
 import io.turbovbi.prior.Factorisation;
 import io.turbovbi.turbo.StructuredSparseRegression;
 import java.io.PrintStream;

@@ -5,6 +5,7 @@ import io.turbovbi.data.DataFrameSamples;
 import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.OptimizerSettings;
+import io.turbovbi.output.JsonLine;
 import io.turbovbi.spark.NetworkRecipe;
 import io.turbovbi.spark.RoundBenchmark;
 import io.turbovbi.spark.SampleFrames;

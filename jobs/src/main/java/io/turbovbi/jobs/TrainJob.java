@@ -9,6 +9,7 @@ import io.turbovbi.nn.GradientEngine;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.Trainer;
 import io.turbovbi.nn.Update;
+import io.turbovbi.output.JsonLine;
 import java.io.PrintStream;
 import java.util.Locale;
 

@@ -7,6 +7,7 @@ import io.turbovbi.data.ValidationSplit;
 import io.turbovbi.nn.Blas;
 import io.turbovbi.nn.GradientEngine;
 import io.turbovbi.nn.Network;
+import io.turbovbi.output.JsonLine;
 import io.turbovbi.spark.CompressionSettings;
 import io.turbovbi.turbo.LocalWStep;
 import io.turbovbi.turbo.Masks;
@@ -36,7 +37,7 @@ final class TurboJob {
   /** The configuration's Turbo-VBI settings, made by the same code as the estimator's and the compress job's. */
   private TurboSettings turboSettings(int layers) {
     try {
-      return CompressionSettings.turbo(ParamKeys.compressor(config), layers, ParamKeys.KEY_NAMES,
+      return CompressionSettings.turbo(ParamKeys.compressor(config), layers, ParamKeys.NAMES,
           warning -> System.err.println("warning: " + warning));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.turbovbi.output.RunOutput;
+import io.turbovbi.spark.CheckpointFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -113,7 +115,8 @@ class CheckpointSafetyTest {
       }
       Files.write(state, damaged);
       List<String> warnings = new ArrayList<>();
-      int iteration = output.newestUsableCheckpoint(warnings::add).orElseThrow().checkpoint().loop().iteration();
+      int iteration = output.newestUsableCheckpoint(CheckpointFormat::read, warnings::add, "--overwrite")
+          .orElseThrow().checkpoint().loop().iteration();
       assertEquals(1, iteration, what + ": falls back to iteration 1");
       assertEquals(1, warnings.size(), what + ": " + warnings);
       assertTrue(warnings.get(0).startsWith("checkpoint iteration-0002: "), warnings.get(0));
@@ -156,8 +159,8 @@ class CheckpointSafetyTest {
     }
     Files.write(planted, bytes.toByteArray());
     List<String> warnings = new ArrayList<>();
-    int iteration = new RunOutput(run.toString(), new Configuration()).newestUsableCheckpoint(warnings::add)
-        .orElseThrow().checkpoint().loop().iteration();
+    int iteration = new RunOutput(run.toString(), new Configuration()).newestUsableCheckpoint(CheckpointFormat::read,
+        warnings::add, "--overwrite").orElseThrow().checkpoint().loop().iteration();
     assertEquals(2, iteration, "the planted file is passed over");
     assertTrue(warnings.get(0).startsWith("checkpoint iteration-0009: "), warnings.toString());
     assertFalse(Gadget.deserialized, "the planted object was built");
@@ -177,7 +180,7 @@ class CheckpointSafetyTest {
   @Test
   void resumingWithAnotherSeedMethodOrPriorIsRefusedNamingTheKey() throws Exception {
     Path run = stoppedRun("changed");
-    for (Map.Entry<String, String> change : Map.of("seed", "2", "method", "iid", "prior.bbar", "1e-4").entrySet()) {
+    for (Map.Entry<String, String> change : Map.of("seed", "2", "method", "iid", "prior.bbar", "0.0001").entrySet()) {
       Map<String, String> settings = settings("changed");
       settings.put(change.getKey(), change.getValue());
       TestRuns.Outcome outcome = TestRuns.compress(settings, "--resume");
@@ -198,7 +201,8 @@ class CheckpointSafetyTest {
     Files.move(checkpoints.resolve("iteration-0002"), checkpoints.resolve("iteration-10000"));
     Files.move(checkpoints.resolve("iteration-0001"), checkpoints.resolve("iteration-9999"));
     RunOutput output = new RunOutput(run.toString(), new Configuration());
-    assertEquals(2, output.newestUsableCheckpoint(warning -> { }).orElseThrow().checkpoint().loop().iteration(),
+    assertEquals(2, output.newestUsableCheckpoint(CheckpointFormat::read, warning -> { }, "--overwrite").orElseThrow()
+        .checkpoint().loop().iteration(),
         "iteration-10000 is newer than iteration-9999 (it holds iteration 2's state)");
   }
 

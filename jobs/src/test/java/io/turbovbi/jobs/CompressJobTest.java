@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.turbovbi.output.OutputLock;
+import io.turbovbi.output.RunOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.turbovbi.jobs.testkit.JobProcess;
+import io.turbovbi.output.RunOutput;
+import io.turbovbi.spark.CheckpointFormat;
 import io.turbovbi.spark.CompressedNetworkModel;
 import io.turbovbi.spark.FaultInjection;
 import java.nio.file.Files;
@@ -210,11 +212,11 @@ class FaultToleranceTest {
   void aDivergenceInIterationTwoKeepsIterationOnesCheckpointAndTheRunResumes() throws Exception {
     Map<String, String> settings = settings("diverged-late");
     TestRuns.Outcome outcome;
-    System.setProperty(CompressJob.DIVERGE_IN_ITERATION, "2");
+    System.setProperty(FaultInjection.DIVERGE_IN_ITERATION, "2");
     try {
       outcome = TestRuns.compress(settings);
     } finally {
-      System.clearProperty(CompressJob.DIVERGE_IN_ITERATION);
+      System.clearProperty(FaultInjection.DIVERGE_IN_ITERATION);
     }
     assertEquals(Launcher.EXIT_FAILURE, outcome.status(), outcome.out());
     assertTrue(outcome.out().matches("(?s).*error: outer iteration 2: epoch \\d+ diverged: the loss is NaN.*"),
@@ -222,8 +224,8 @@ class FaultToleranceTest {
     assertTrue(outcome.out().contains("the last checkpoint is that of iteration 1"), outcome.out());
     assertFalse(exists(temp.resolve("diverged-late/result")), "a diverged run writes no model");
     RunOutput output = new RunOutput(temp.resolve("diverged-late").toString(), new Configuration());
-    assertEquals(1, output.newestUsableCheckpoint(warning -> fail(warning)).orElseThrow().checkpoint().loop()
-        .iteration(), "iteration 1's checkpoint is the newest and reads back intact");
+    assertEquals(1, output.newestUsableCheckpoint(CheckpointFormat::read, warning -> fail(warning), "--overwrite")
+        .orElseThrow().checkpoint().loop().iteration(), "iteration 1's checkpoint is the newest and reads back intact");
     assertResumesToTheReference(settings, "diverged-late", 1);
   }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class MrfSettingsTest {
 
   private static TurboSettings settings(Config config, int layers, Consumer<String> warnings) {
-    return CompressionSettings.turbo(ParamKeys.compressor(config), layers, ParamKeys.KEY_NAMES, warnings);
+    return CompressionSettings.turbo(ParamKeys.compressor(config), layers, ParamKeys.NAMES, warnings);
   }
 
   /** A configuration of these keys, free running (the default target control needs a target). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.turbovbi.jobs.testkit.JobProcess;
 import io.turbovbi.jobs.testkit.MiniHdfs;
+import io.turbovbi.output.OutputLock;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

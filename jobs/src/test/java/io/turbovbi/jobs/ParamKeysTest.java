@@ -7,27 +7,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.turbovbi.spark.TurboVbiCompressor;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import org.apache.spark.ml.param.Param;
 import org.junit.jupiter.api.Test;
 
-/** The compress job's settings are the estimator's params: one mapping, equal defaults, Spark settings read too. */
+/** The compress job's settings are the estimator's params: keys derived from them, Spark settings read too. */
 class ParamKeysTest {
-  /** Params that are no job setting: Spark's columns, the input contract the job fills from the data format. */
+  /**
+   * Params that are no compression key: Spark's columns, the input contract the job fills from the data format, and
+   * the output location and flags (the key output, --overwrite and --resume).
+   */
   private static final Set<String> NOT_JOB_SETTINGS = Set.of("featuresCol", "labelCol", "predictionCol",
-      "probabilityCol", "rawPredictionCol", "thresholds", "inputScaling", "classLabels");
+      "probabilityCol", "rawPredictionCol", "thresholds", "inputScaling", "classLabels", "outputPath", "overwrite",
+      "resume");
 
   @Test
-  void everyKeyDefaultIsItsParamsDefault() {
+  void aCompressionKeyIsItsParamsDefaultDocAndRule() {
     TurboVbiCompressor defaults = new TurboVbiCompressor();
-    ParamKeys.PARAMS.forEach((key, name) -> {
-      Param<Object> param = defaults.getParam(name);
-      if (key.defaultValue() != null) {
-        assertTrue(Objects.deepEquals(ParamKeys.value(param, key.defaultValue()), defaults.getOrDefault(param)),
-            key.name() + " = " + key.defaultValue() + " but " + name + " defaults to " + defaults.getOrDefault(param));
-      }
-    });
+    ConfigKey ramp = ConfigKeys.all().get("turbo.ramp");
+    assertEquals("16", ramp.defaultValue());
+    assertEquals(defaults.ramp().doc(), ramp.description());
+    assertEquals("an integer in [1, 1000000]", ramp.requirement());
+    assertEquals("0.0001", ConfigKeys.all().get("prior.bbar").defaultValue(), "1e-4 as a key takes it");
+    assertEquals(null, ConfigKeys.all().get("network.initial").defaultValue(), "an empty default is no default");
+    ConfigException bad = assertThrows(ConfigException.class,
+        () -> Config.load(null, Map.of("mrf.mode", "rows,chains")));
+    assertEquals("mrf.mode must be one of graph, grid, rows, iid, or one per weight layer separated by commas, got "
+        + "'rows,chains'", bad.getMessage());
+    assertThrows(ConfigException.class, () -> Config.load(null, Map.of("mrf.coupling.override", "yes")));
+    assertEquals("lenet5", ParamKeys.compressor(Config.load(null, Map.of("network", ""))).getNetwork(),
+        "network= clears the key (beside network.initial) and leaves the param at its default");
   }
 
   @Test

@@ -9,9 +9,6 @@ import io.turbovbi.nn.Network;
 import io.turbovbi.nn.NetworkSpec;
 import io.turbovbi.turbo.IterationRecord;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
@@ -22,6 +19,7 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +29,13 @@ import org.slf4j.LoggerFactory;
  * TrainValidationSplit: {@code fit} takes a DataFrame with a vector column of features and a numeric label column,
  * runs Turbo-VBI (or a baseline), removes dead units, fine-tunes, and returns a {@link CompressedNetworkModel}. Its
  * settings are the {@link TurboVbiParams} (the compress job's settings and defaults); every one is checked when it
- * is set. Saved and loaded with {@link #write()} and {@link #read()} in Spark's params layout.
+ * is set. With an {@code outputPath} ({@link OutputParams}) it writes what the compress job writes, checkpoints after
+ * every outer iteration and resumes from them ({@link CompressionRun}, which the job runs too). Saved and loaded with
+ * {@link #write()} and {@link #read()} in Spark's params layout.
  */
 public final class TurboVbiCompressor
     extends ProbabilisticClassifier<Vector, TurboVbiCompressor, CompressedNetworkModel>
-    implements TurboVbiParams, MLWritable {
+    implements TurboVbiParams, OutputParams, MLWritable {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(TurboVbiCompressor.class);
   /** Version of the saved form, checked when it is loaded. */
@@ -57,6 +57,7 @@ public final class TurboVbiCompressor
     super();
     this.uid = pending.done();
     setTurboVbiDefaults();
+    setOutputDefaults();
   }
 
   @Override
@@ -178,6 +179,21 @@ public final class TurboVbiCompressor
     return this;
   }
 
+  public TurboVbiCompressor setOutputPath(String value) {
+    set(outputPath(), value);
+    return this;
+  }
+
+  public TurboVbiCompressor setOverwrite(boolean value) {
+    set(overwrite(), value);
+    return this;
+  }
+
+  public TurboVbiCompressor setResume(boolean value) {
+    set(resume(), value);
+    return this;
+  }
+
   /** Names a missing features or label column before Spark's own check, which only says it is missing. */
   @Override
   public StructType transformSchema(StructType schema) {
@@ -190,51 +206,63 @@ public final class TurboVbiCompressor
     return super.transformSchema(schema);
   }
 
+  /**
+   * Compresses the DataFrame's samples: the settings are checked first, then the output location is locked, the
+   * data are read and checked, and only then is the location prepared and written.
+   */
   @Override
   public CompressedNetworkModel train(Dataset<?> dataset) {
-    JavaSparkContext spark = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+    SparkSession session = dataset.sparkSession();
+    JavaSparkContext spark = JavaSparkContext.fromSparkContext(session.sparkContext());
     StartingNetwork start = StartingNetwork.of(this, spark.hadoopConfiguration());
     ImageShape shape = start.shape();
-    DataFrameSamples reader = DataFrameSamples.of(shape, start.classes()).withFeaturesCol($(featuresCol()))
-        .withLabelCol($(labelCol()));
-    int partitions = intValue(partitions()) > 0 ? intValue(partitions()) : spark.defaultParallelism();
-    SampleSource source = SampleSource.of(dataset.toDF(), reader, "the training DataFrame", partitions);
-    int validationSamples = intValue(validationSize());
-    if (validationSamples >= source.count()) {
-      throw new IllegalArgumentException("validationSize " + validationSamples + " leaves no training data: the "
-          + "DataFrame has " + source.count() + " rows");
-    }
-    double heldOut = (double) validationSamples / source.count();
-    ShardedData train = source.select(SampleSource.Selection.training(getSeed(), heldOut, 1));
-    ShardedData validation = source.select(SampleSource.Selection.validation(getSeed(), heldOut));
     Network plain = NetworkSpec.parse(start.description()).build(shape.channels(), shape.height(), shape.width(),
         start.classes(), LayerFactory.DETERMINISTIC);
     CompressionPipeline.Settings settings = CompressionSettings.of(this, start.description(), plain);
-    LOG.info("{}: fitting {} on {} samples ({} for validation) with {}", uid(), plain.describe(), source.count(),
-        validation.size(), explainParams().replace('\n', ';'));
-    CompressionPipeline.Result result;
-    try {
-      result = new CompressionPipeline(settings).startingFrom(start.params()).run(spark, train, validation,
-          new LogListener());
-    } finally {
-      train.release();
-      validation.release();
+    try (CompressionRun run = CompressionRun.open(this, "TurboVbiCompressor " + uid(), spark.hadoopConfiguration(),
+        CompressionRun.PARAM_NAMES, new LogProgress())) {
+      DataFrameSamples reader = DataFrameSamples.of(shape, start.classes()).withFeaturesCol($(featuresCol()))
+          .withLabelCol($(labelCol()));
+      int partitions = intValue(partitions()) > 0 ? intValue(partitions()) : spark.defaultParallelism();
+      SampleSource source = SampleSource.of(dataset.toDF(), reader, "the training DataFrame", partitions);
+      int validationSamples = intValue(validationSize());
+      if (validationSamples >= source.count()) {
+        throw new IllegalArgumentException("validationSize " + validationSamples + " leaves no training data: the "
+            + "DataFrame has " + source.count() + " rows");
+      }
+      double heldOut = (double) validationSamples / source.count();
+      ShardedData train = source.select(SampleSource.Selection.training(getSeed(), heldOut, 1));
+      ShardedData validation = source.select(SampleSource.Selection.validation(getSeed(), heldOut));
+      try {
+        run.prepare();
+        if (run.complete()) {
+          LOG.info("{}: the run in {} is already complete; its model is returned", uid(), run.location());
+          return CompressedNetworkModel.read().session(session).load(run.modelLocation());
+        }
+        LOG.info("{}: fitting {} on {} samples ({} for validation){} with {}", uid(), plain.describe(),
+            source.count(), validation.size(), run.location() == null ? "" : ", writing to " + run.location(),
+            explainParams().replace('\n', ';'));
+        return run.run(session, settings, start.params(), new CompressionRun.Data(train, validation, null,
+            partitions), CompressionRun.Record.none()).model();
+      } finally {
+        train.release();
+        validation.release();
+      }
     }
-    Map<String, String> provenance = new LinkedHashMap<>();
-    provenance.put("estimator", uid());
-    provenance.put("method", getMethod());
-    provenance.put("original_network", plain.describe());
-    provenance.put("original_description", start.description());
-    if (!getInitialNetwork().isEmpty()) {
-      provenance.put("initial_network", getInitialNetwork());
-    }
-    provenance.put("validation_accuracy", result.validationAccuracy().toString());
-    provenance.put("created", java.time.Instant.now().toString());
-    return CompressedNetworkModel.of(result.fineTuned(), provenance);
   }
 
-  /** Progress to the log; no checkpoints. */
-  private final class LogListener implements CompressionPipeline.Listener {
+  /** Progress to the log. */
+  private final class LogProgress implements CompressionRun.Progress {
+    @Override
+    public void notice(String message) {
+      LOG.info("{}: {}", uid(), message);
+    }
+
+    @Override
+    public void warning(String message) {
+      LOG.warn("{}: {}", uid(), message);
+    }
+
     @Override
     public void phase(String name) {
       LOG.info("{}: {}", uid(), name);
@@ -251,14 +279,6 @@ public final class TurboVbiCompressor
       LOG.info("{}: iteration {} compression {} validation accuracy {}", uid(), record.iteration(),
           record.compression(), record.heldOutAccuracy());
     }
-
-    @Override
-    public Optional<Checkpoint> resumeFrom() {
-      return Optional.empty();
-    }
-
-    @Override
-    public void checkpoint(Checkpoint checkpoint) {}
   }
 
   @Override

@@ -1,14 +1,17 @@
-package io.turbovbi.jobs;
+package io.turbovbi.spark;
 
+import io.turbovbi.bayes.VariationalLayers;
 import io.turbovbi.compress.OnnxExport;
-import io.turbovbi.data.BuiltInSample;
 import io.turbovbi.nn.Network;
+import io.turbovbi.nn.NetworkSpec;
 import io.turbovbi.nn.ParamBlock;
 import io.turbovbi.nn.ParamKind;
 import io.turbovbi.nn.WeightShape;
+import io.turbovbi.output.HistoryCsv;
+import io.turbovbi.output.JsonLine;
+import io.turbovbi.output.Npy;
+import io.turbovbi.output.RunOutput;
 import io.turbovbi.report.RunReport;
-import io.turbovbi.spark.CompressedNetworkModel;
-import io.turbovbi.spark.CompressionPipeline;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,47 +22,36 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 
-/** The files of a compression run's result directory, written in one atomic step (see {@link RunOutput}). */
+/**
+ * The files of a compression run's result directory, written in one atomic step (see {@link RunOutput}): the Spark ML
+ * model, model.onnx, metrics.json, history.csv, the masks, q(s = 1), the variational state and report.html.
+ */
 final class ResultFiles {
-  /** How the IDX readers (and the built-in sample) turn pixels into features. */
-  static final String IDX_SCALING = "pixel / 255";
-  private final Config config;
+  /** What the run made, and what it is written as. */
+  record Contents(CompressionPipeline.Result result, CompressionMetrics.Structure structure, JsonLine metrics,
+                  Map<String, Double> testAccuracy, CompressedNetworkModel model, String title) {}
 
-  ResultFiles(Config config) {
-    this.config = config;
+  private final CompressionPipeline.Settings settings;
+  private final Network network;
+
+  /** @param network the deterministic network the run compressed */
+  ResultFiles(CompressionPipeline.Settings settings, Network network) {
+    this.settings = settings;
+    this.network = network;
   }
 
-  /** Writes the result directory: model, ONNX, metrics, history, masks, q(s=1), variational state, report. */
-  void write(RunOutput output, SparkSession session, CompressionPipeline.Result result,
-             CompressionMetrics.Structure structure, JsonLine metrics, Map<String, Double> testAccuracy,
-             Network network) {
+  void write(RunOutput output, SparkSession session, Contents contents) {
+    CompressionPipeline.Result result = contents.result();
     List<WeightShape> shapes = network.weightShapes();
-    Map<String, String> provenance = new LinkedHashMap<>();
-    provenance.put("method", result.method().name().toLowerCase(Locale.ROOT));
-    provenance.put("original_network", network.describe());
-    provenance.put("original_description", config.required(ConfigKeys.NETWORK));
-    provenance.put("data", config.text(ConfigKeys.DATA_FORMAT) + " " + String.valueOf(config.text(
-        ConfigKeys.DATA_TRAIN)));
-    provenance.put("seed", Long.toString(config.longValue(ConfigKeys.SEED)));
-    provenance.put("created", java.time.Instant.now().toString());
-    CompressedNetworkModel model = CompressedNetworkModel.of(result.fineTuned(), provenance)
-        .withSettingsOf(ParamKeys.compressor(config));
-    String format = config.text(ConfigKeys.DATA_FORMAT);
-    if (format.equals("builtin") || format.equals("idx")) {
-      model.setInputScaling(IDX_SCALING);
-    }
-    if (format.equals("builtin")) {
-      model.setClassLabels(BuiltInSample.CLASS_NAMES.toArray(new String[0]));
-    }
     output.writeResult(directory -> {
-      directory.file("metrics.json", o -> o.write((metrics + "\n").getBytes(StandardCharsets.UTF_8)));
+      directory.file("metrics.json", o -> o.write((contents.metrics() + "\n").getBytes(StandardCharsets.UTF_8)));
       if (!result.history().isEmpty()) {
         directory.file("history.csv", HistoryCsv.of(result.history()));
       }
       if (result.variationalParams() != null) {
         directory.file("variational/params.npy", Npy.floats(result.variationalParams(),
             result.variationalParams().length));
-        directory.file("variational/network.json", o -> o.write((layoutJson(network) + "\n")
+        directory.file("variational/network.json", o -> o.write((layoutJson() + "\n")
             .getBytes(StandardCharsets.UTF_8)));
       }
       for (int k = 0; k < shapes.size(); k++) {
@@ -69,16 +61,16 @@ final class ResultFiles {
           directory.file(String.format("pit/layer-%d.npy", k + 1), Npy.doubles(result.pit()[k], dims));
         }
       }
-      model.write().session(session).save(directory.path("model"));
+      contents.model().write().session(session).save(directory.path("model"));
       directory.file("model.onnx", o -> o.write(OnnxExport.toBytes(result.fineTuned(), "turbovbi",
-          model.onnxMetadata())));
-      directory.file("report.html", o -> o.write(report(result, structure, testAccuracy, network)
-          .getBytes(StandardCharsets.UTF_8)));
+          contents.model().onnxMetadata())));
+      directory.file("report.html", o -> o.write(report(contents).getBytes(StandardCharsets.UTF_8)));
     });
   }
 
-  private String report(CompressionPipeline.Result result, CompressionMetrics.Structure structure,
-                        Map<String, Double> testAccuracy, Network network) {
+  private String report(Contents contents) {
+    CompressionPipeline.Result result = contents.result();
+    CompressionMetrics.Structure structure = contents.structure();
     List<RunReport.LayerView> layers = new ArrayList<>();
     int[] weightLayers = network.weightLayers();
     for (int k = 0; k < weightLayers.length; k++) {
@@ -102,31 +94,26 @@ final class ResultFiles {
         (double) weights / Math.max(1, nonZeros)));
     summary.put("FLOPs per sample", String.format(Locale.ROOT, "%,d dense, %,d compressed (%.1fx fewer)",
         denseFlops, compressedFlops, (double) denseFlops / Math.max(1, compressedFlops)));
-    summary.put("validation accuracy", accuracies(result.validationAccuracy()));
-    summary.put("test accuracy", testAccuracy.isEmpty() ? "not evaluated (tuning run)" : accuracies(testAccuracy));
+    summary.put("validation accuracy", CompressionMetrics.accuracies(result.validationAccuracy()));
+    summary.put("test accuracy", contents.testAccuracy().isEmpty() ? "not evaluated (tuning run)"
+        : CompressionMetrics.accuracies(contents.testAccuracy()));
     summary.put("seconds", result.seconds().entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.0f",
         e.getKey().replace('_', ' '), e.getValue())).collect(Collectors.joining(", ")));
-    return RunReport.html("turbovbi compress: " + config.required(ConfigKeys.OUTPUT), summary, result.history(),
-        layers, List.of());
-  }
-
-  static String accuracies(Map<String, Double> accuracy) {
-    return accuracy.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.4f", e.getKey().replace('_', '-'),
-        e.getValue())).collect(Collectors.joining(", "));
+    return RunReport.html(contents.title(), summary, result.history(), layers, List.of());
   }
 
   /** Where each block of the variational parameter vector lies. */
-  private JsonLine layoutJson(Network deterministic) {
-    Network variational = Models.network(config, deterministic.channels(), deterministic.height(),
-        deterministic.width(), deterministic.classes(), true);
+  private JsonLine layoutJson() {
+    Network variational = NetworkSpec.parse(settings.description()).build(network.channels(), network.height(),
+        network.width(), network.classes(), new VariationalLayers(settings.initialLogVar()));
     List<Map<String, Object>> blocks = new ArrayList<>();
     for (ParamBlock block : variational.blocks()) {
       blocks.add(Map.of("layer", block.layer() + 1, "kind", block.kind().name().toLowerCase(Locale.ROOT),
           "offset", block.offset(), "length", block.length()));
     }
-    return new JsonLine().put("description", config.required(ConfigKeys.NETWORK))
+    return new JsonLine().put("description", settings.description())
         .put("layers", variational.describe())
-        .put("input", new int[] {deterministic.channels(), deterministic.height(), deterministic.width()})
-        .put("classes", deterministic.classes()).put("blocks", blocks);
+        .put("input", new int[] {network.channels(), network.height(), network.width()})
+        .put("classes", network.classes()).put("blocks", blocks);
   }
 }

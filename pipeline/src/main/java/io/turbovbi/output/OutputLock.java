@@ -1,4 +1,4 @@
-package io.turbovbi.jobs;
+package io.turbovbi.output;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,50 +19,54 @@ import org.apache.hadoop.fs.Path;
 /**
  * One writer per output: the file {@code OUTPUT/.turbovbi-lock}, created atomically (create-new on the local file
  * system, create without overwrite on HDFS, whose NameNode decides), holding the application (with Spark's
- * application id once Spark runs), host, process id, user and start time of the job that writes the output. A lock left by a job on this host whose process is gone is removed;
- * any other is cleared by deleting the file (README, Outputs).
+ * application id once Spark runs), host, process id, user and start time of the run that writes the output. A lock
+ * left by a run on this host whose process is gone is removed; any other is cleared by deleting the file (README,
+ * Outputs).
  */
-final class OutputLock implements AutoCloseable {
-  static final String NAME = ".turbovbi-lock";
-  private static final String APPLICATION = "turbovbi compress";
+public final class OutputLock implements AutoCloseable {
+  public static final String NAME = ".turbovbi-lock";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final FileSystem fs;
   private final Path file;
+  private final String application;
   private final Path folderToRemoveIfEmpty;
   private final Instant started = Instant.now();
 
-  private OutputLock(FileSystem fs, Path file, Path folderToRemoveIfEmpty) {
+  private OutputLock(FileSystem fs, Path file, String application, Path folderToRemoveIfEmpty) {
     this.fs = fs;
     this.file = file;
+    this.application = application;
     this.folderToRemoveIfEmpty = folderToRemoveIfEmpty;
   }
 
   /**
-   * Takes the lock of {@code root} (created if missing, and removed again on close if this job leaves it empty).
+   * Takes the lock of {@code root} (created if missing, and removed again on close if this run leaves it empty).
    *
-   * @throws ConfigException if another job holds it
+   * @param application who holds the lock, as a second run's refusal names it (e.g. "turbovbi compress")
+   * @throws OutputException if another run holds it
    */
-  static OutputLock acquire(FileSystem fs, Path root, String location, Consumer<String> say) throws IOException {
+  static OutputLock acquire(FileSystem fs, Path root, String location, String application, Consumer<String> say)
+      throws IOException {
     boolean created = !fs.exists(root);
     if (!fs.mkdirs(root)) {
-      throw new ConfigException("cannot create output location " + location);
+      throw new OutputException("cannot create output location " + location);
     }
     Path file = new Path(root, NAME);
-    if (!tryCreate(fs, file)) {
+    if (!tryCreate(fs, file, application)) {
       JsonNode holder = holder(fs, file);
       if (!stale(holder)) {
-        throw new ConfigException("output location " + location + " is in use by " + describe(holder)
+        throw new OutputException("output location " + location + " is in use by " + describe(holder)
             + " (lock file " + file + "); if that job is no longer running, delete the lock file and retry");
       }
       say.accept("removing the stale lock of " + describe(holder) + ": that process is gone");
       fs.delete(file, false);
-      if (!tryCreate(fs, file)) {
-        throw new ConfigException("output location " + location + " is in use by " + describe(holder(fs, file))
+      if (!tryCreate(fs, file, application)) {
+        throw new OutputException("output location " + location + " is in use by " + describe(holder(fs, file))
             + " (lock file " + file + ")");
       }
     }
-    return new OutputLock(fs, file, created ? root : null);
+    return new OutputLock(fs, file, application, created ? root : null);
   }
 
   /** The lock file's content: who holds it. */
@@ -73,9 +77,9 @@ final class OutputLock implements AutoCloseable {
   }
 
   /** Adds the Spark application id to the lock once Spark runs (the lock is taken before Spark starts). */
-  void recordApplication(String applicationId) {
+  public void recordApplication(String applicationId) {
     try {
-      byte[] content = content(APPLICATION + ", Spark application " + applicationId, started);
+      byte[] content = content(application + ", Spark application " + applicationId, started);
       if (fs instanceof LocalFileSystem local) {
         Files.write(local.pathToFile(file).toPath(), content, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
             java.nio.file.StandardOpenOption.WRITE);
@@ -89,10 +93,10 @@ final class OutputLock implements AutoCloseable {
     }
   }
 
-  private static boolean tryCreate(FileSystem fs, Path file) throws IOException {
-    byte[] content = content(APPLICATION, Instant.now());
+  private static boolean tryCreate(FileSystem fs, Path file, String application) throws IOException {
+    byte[] content = content(application, Instant.now());
     if (fs instanceof LocalFileSystem local) {
-      // Hadoop's local create checks for the file and then creates it: two jobs could both pass the check.
+      // Hadoop's local create checks for the file and then creates it: two runs could both pass the check.
       try {
         Files.write(local.pathToFile(file).toPath(), content, java.nio.file.StandardOpenOption.CREATE_NEW,
             java.nio.file.StandardOpenOption.WRITE);
@@ -130,9 +134,9 @@ final class OutputLock implements AutoCloseable {
 
   private static String describe(JsonNode holder) {
     if (!holder.has("host")) {
-      return "another job (its lock file cannot be read)";
+      return "another run (its lock file cannot be read)";
     }
-    return holder.path("application").asText("a job") + " (process " + holder.path("pid").asText() + " on "
+    return holder.path("application").asText("a run") + " (process " + holder.path("pid").asText() + " on "
         + holder.path("host").asText() + ", user " + holder.path("user").asText() + ", started "
         + holder.path("started").asText() + ")";
   }
@@ -145,7 +149,7 @@ final class OutputLock implements AutoCloseable {
     }
   }
 
-  /** Releases the lock, and removes the output folder if this job created it and left nothing in it. */
+  /** Releases the lock, and removes the output folder if this run created it and left nothing in it. */
   @Override
   public void close() {
     try {

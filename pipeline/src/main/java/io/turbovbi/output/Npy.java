@@ -1,4 +1,4 @@
-package io.turbovbi.jobs;
+package io.turbovbi.output;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -10,12 +10,12 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /** Writes arrays in NumPy's .npy format (version 1.0, little-endian), which numpy.load reads directly. */
-final class Npy {
+public final class Npy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
 
   private Npy() {}
 
-  static RunOutput.Content floats(float[] values, int... shape) {
+  public static RunOutput.Content floats(float[] values, int... shape) {
     return out -> {
       header(out, "<f4", values.length, shape);
       ByteBuffer buffer = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
@@ -24,7 +24,7 @@ final class Npy {
     };
   }
 
-  static RunOutput.Content doubles(double[] values, int... shape) {
+  public static RunOutput.Content doubles(double[] values, int... shape) {
     return out -> {
       header(out, "<f8", values.length, shape);
       ByteBuffer buffer = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
@@ -33,7 +33,7 @@ final class Npy {
     };
   }
 
-  static RunOutput.Content booleans(boolean[] values, int... shape) {
+  public static RunOutput.Content booleans(boolean[] values, int... shape) {
     return out -> {
       header(out, "|b1", values.length, shape);
       byte[] bytes = new byte[values.length];

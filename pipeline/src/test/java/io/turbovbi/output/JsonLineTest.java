@@ -1,4 +1,4 @@
-package io.turbovbi.jobs;
+package io.turbovbi.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

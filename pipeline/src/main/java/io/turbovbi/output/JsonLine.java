@@ -1,4 +1,4 @@
-package io.turbovbi.jobs;
+package io.turbovbi.output;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;

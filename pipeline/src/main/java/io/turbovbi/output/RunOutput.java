@@ -1,7 +1,6 @@
-package io.turbovbi.jobs;
+package io.turbovbi.output;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.turbovbi.spark.CheckpointFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,6 +13,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -75,8 +76,8 @@ public final class RunOutput {
    * Test-only system property: milliseconds to wait after writing a directory under its temporary name and before
    * renaming it, so that fault tests can kill the job in the middle of a write.
    */
-  static final String PAUSE_BEFORE_RENAME = "turbovbi.test.pauseBeforeRenameMs";
-  static final String MARKER = ".turbovbi-run";
+  public static final String PAUSE_BEFORE_RENAME = "turbovbi.test.pauseBeforeRenameMs";
+  public static final String MARKER = ".turbovbi-run";
   static final String CHECKPOINTS = "checkpoints";
   static final String RESULT = "result";
   static final String STATE = "state.bin";
@@ -93,7 +94,7 @@ public final class RunOutput {
       this.root = new Path(location);
       this.fs = root.getFileSystem(hadoop);
     } catch (IOException | IllegalArgumentException e) {
-      throw new ConfigException("cannot use output location " + location + ": " + e.getMessage());
+      throw new OutputException("cannot use output location " + location + ": " + e.getMessage());
     }
   }
 
@@ -101,15 +102,18 @@ public final class RunOutput {
     return fs.makeQualified(root).toString();
   }
 
-  /** Takes the output's lock (see {@link OutputLock}); {@code say} is told of a stale lock removed. */
-  OutputLock lock(Consumer<String> say) {
+  /**
+   * Takes the output's lock (see {@link OutputLock}) in the name of {@code application}; {@code say} is told of a
+   * stale lock removed.
+   */
+  public OutputLock lock(String application, Consumer<String> say) {
     try {
       if (fs.exists(root) && !fs.getFileStatus(root).isDirectory()) {
-        throw new ConfigException("output location " + location() + " is a file, not a directory");
+        throw new OutputException("output location " + location() + " is a file, not a directory");
       }
-      return OutputLock.acquire(fs, root, location(), say);
+      return OutputLock.acquire(fs, root, location(), application, say);
     } catch (IOException e) {
-      throw new ConfigException("cannot write to output location " + location() + ": " + e.getMessage());
+      throw new OutputException("cannot write to output location " + location() + ": " + e.getMessage());
     }
   }
 
@@ -117,23 +121,27 @@ public final class RunOutput {
    * Makes the locked location ready for a run. A non-empty location must carry the marker of a run of this project,
    * and is refused unless the run resumes (its checkpoints are kept) or overwrites (the old checkpoints are deleted;
    * the old result stays until the new one replaces it). Temporary folders of killed runs are removed.
+   *
+   * @param names how the front end calls the settings {@code overwrite} and {@code resume}, for messages
    */
-  public void prepare(boolean overwrite, boolean resume) {
+  public void prepare(boolean overwrite, boolean resume, UnaryOperator<String> names) {
     try {
       boolean empty = Arrays.stream(fs.listStatus(root)).allMatch(s -> s.getPath().getName().equals(OutputLock.NAME));
       boolean ours = fs.exists(new Path(root, MARKER));
       if (!empty && !ours) {
-        throw new ConfigException("output location " + location() + " is not empty and holds no run of turbovbi "
+        throw new OutputException("output location " + location() + " is not empty and holds no run of turbovbi "
             + "(no " + MARKER + " marker): refusing to " + (overwrite ? "overwrite" : resume ? "resume in" : "use")
             + " it; choose another output");
       }
       if (!empty && !overwrite && !resume) {
-        throw new ConfigException("output location " + location() + " exists and is not empty: pass --overwrite "
-            + "to replace it or --resume to continue the run it holds");
+        throw new OutputException("output location " + location() + " exists and is not empty: pass "
+            + names.apply("overwrite") + " to replace it or " + names.apply("resume") + " to continue the run it "
+            + "holds");
       }
       if (!ours) {
         try (OutputStream out = fs.create(new Path(root, MARKER), false)) {
-          out.write("turbovbi run folder: --overwrite may replace what is in it\n".getBytes(StandardCharsets.UTF_8));
+          out.write("turbovbi run folder: a run that overwrites may replace what is in it\n"
+              .getBytes(StandardCharsets.UTF_8));
         }
       }
       removeTemporaries();
@@ -144,7 +152,7 @@ public final class RunOutput {
       fs.create(probe, false).close();
       fs.delete(probe, false);
     } catch (IOException e) {
-      throw new ConfigException("cannot write to output location " + location() + ": " + e.getMessage());
+      throw new OutputException("cannot write to output location " + location() + ": " + e.getMessage());
     }
   }
 
@@ -211,14 +219,16 @@ public final class RunOutput {
   /**
    * The newest checkpoint that reads back intact; {@code warn} is told of every newer one that does not.
    *
+   * @param read reads a checkpoint's bytes, throwing IllegalArgumentException on anything it does not accept
+   * @param overwrite how the front end calls starting again, for the message when no checkpoint is usable
    * @throws IllegalArgumentException if there are checkpoints but none is usable
    */
-  public Optional<CheckpointFormat.Saved> newestUsableCheckpoint(Consumer<String> warn) {
+  public <T> Optional<T> newestUsableCheckpoint(Function<byte[], T> read, Consumer<String> warn, String overwrite) {
     List<String> problems = new ArrayList<>();
     try {
       for (Path checkpoint : checkpoints()) {
         try {
-          return Optional.of(CheckpointFormat.read(readAll(new Path(checkpoint, STATE))));
+          return Optional.of(read.apply(readAll(new Path(checkpoint, STATE))));
         } catch (IOException | IllegalArgumentException e) {
           String problem = checkpoint.getName() + ": " + e.getMessage();
           problems.add(problem);
@@ -230,7 +240,7 @@ public final class RunOutput {
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("no usable checkpoint in " + location() + "/" + CHECKPOINTS + " ("
-          + String.join("; ", problems) + "): start again with --overwrite");
+          + String.join("; ", problems) + "): start again with " + overwrite);
     }
     return Optional.empty();
   }

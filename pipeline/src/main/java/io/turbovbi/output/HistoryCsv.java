@@ -1,4 +1,4 @@
-package io.turbovbi.jobs;
+package io.turbovbi.output;
 
 import io.turbovbi.turbo.IterationRecord;
 import java.nio.charset.StandardCharsets;
@@ -7,14 +7,14 @@ import java.util.Locale;
 import java.util.StringJoiner;
 
 /** The per-iteration history as CSV: one row per outer iteration (0 = warm-up), one column per quantity. */
-final class HistoryCsv {
+public final class HistoryCsv {
   private HistoryCsv() {}
 
-  static RunOutput.Content of(List<IterationRecord> history) {
+  public static RunOutput.Content of(List<IterationRecord> history) {
     return out -> out.write(text(history).getBytes(StandardCharsets.UTF_8));
   }
 
-  static String text(List<IterationRecord> history) {
+  public static String text(List<IterationRecord> history) {
     int layers = history.isEmpty() ? 0 : history.get(0).activeShare().length;
     StringJoiner header = new StringJoiner(",");
     header.add("iteration").add("epochs").add("loss").add("kl").add("validation_accuracy")

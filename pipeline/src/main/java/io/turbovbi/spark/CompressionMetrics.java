@@ -1,4 +1,4 @@
-package io.turbovbi.jobs;
+package io.turbovbi.spark;
 
 import io.turbovbi.compress.MeanNetwork;
 import io.turbovbi.compress.StructureMetrics;
@@ -6,39 +6,41 @@ import io.turbovbi.nn.Network;
 import io.turbovbi.nn.ParamBlock;
 import io.turbovbi.nn.ParamKind;
 import io.turbovbi.nn.WeightShape;
-import io.turbovbi.spark.CompressionPipeline;
+import io.turbovbi.output.JsonLine;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
-/** The metrics.json of a compression run (DESIGN 5): sizes, structure, FLOPs, accuracies, times. */
-final class CompressionMetrics {
+/** The figures of metrics.json of a compression run (DESIGN 5): sizes, structure, FLOPs, accuracies, times. */
+public final class CompressionMetrics {
   private CompressionMetrics() {}
 
   /** The structure metrics of the masked network and of the compressed (fine-tuned) one, layer by layer. */
-  record Structure(List<StructureMetrics.LayerMetrics> masked, List<StructureMetrics.LayerMetrics> compressed) {
+  public record Structure(List<StructureMetrics.LayerMetrics> masked, List<StructureMetrics.LayerMetrics> compressed) {
     static Structure of(CompressionPipeline.Result result) {
       return new Structure(StructureMetrics.of(result.masked().network(), result.masked().params()),
           StructureMetrics.of(result.fineTuned().network(), result.fineTuned().params()));
     }
 
-    long weights() {
+    public long weights() {
       return masked.stream().mapToLong(StructureMetrics.LayerMetrics::weights).sum();
     }
 
-    long nonZeros() {
+    public long nonZeros() {
       return masked.stream().mapToLong(StructureMetrics.LayerMetrics::nonZeros).sum();
     }
 
-    long denseFlops() {
+    public long denseFlops() {
       return masked.stream().mapToLong(StructureMetrics.LayerMetrics::denseFlops).sum();
     }
 
-    long compressedNonZeros() {
+    public long compressedNonZeros() {
       return compressed.stream().mapToLong(StructureMetrics.LayerMetrics::nonZeros).sum();
     }
 
-    long compressedFlops() {
+    public long compressedFlops() {
       return compressed.stream().mapToLong(StructureMetrics.LayerMetrics::sparseFlops).sum();
     }
   }
@@ -69,7 +71,7 @@ final class CompressionMetrics {
     long sparseFlops = structure.compressedFlops();
     long biases = network.blocks().stream().filter(b -> b.kind() == ParamKind.BIAS)
         .mapToLong(ParamBlock::length).sum();
-    return new JsonLine().put("method", result.method().name().toLowerCase(java.util.Locale.ROOT))
+    return new JsonLine().put("method", result.method().name().toLowerCase(Locale.ROOT))
         .put("network", network.describe()).put("compressed_network", small.network().describe())
         .put("weights", weights).put("nonzeros", nonZeros)
         .put("compression", nonZeros == 0 ? null : (double) weights / nonZeros)
@@ -80,6 +82,12 @@ final class CompressionMetrics {
             .put("compressed_dense_layers", 2 * small.network().forwardMultiplyAdds())
             .put("reduction", sparseFlops == 0 ? null : (double) denseFlops / sparseFlops))
         .put("layers", perLayer).put("seconds", result.seconds());
+  }
+
+  /** Accuracies by network as people read them, e.g. "dense 0.8512, fine-tuned 0.8433". */
+  public static String accuracies(Map<String, Double> accuracy) {
+    return accuracy.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.4f",
+        e.getKey().replace('_', '-'), e.getValue())).collect(Collectors.joining(", "));
   }
 
   /**
