@@ -1,6 +1,7 @@
 package io.turbovbi.jobs;
 
 import io.turbovbi.data.ImageShape;
+import io.turbovbi.output.JsonLine;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
