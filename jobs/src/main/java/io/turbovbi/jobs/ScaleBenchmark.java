@@ -85,14 +85,14 @@ final class ScaleBenchmark {
   }
 
   private Path dataSet(LocalClusterHome home, long size) {
-    Path data = work.resolve("data-" + size);
+    Path data = work.resolve("data-" + runSetting("data.shape") + "-" + size);
     if (Files.exists(data.resolve("_SUCCESS"))) {
       progress.printf(Locale.ROOT, "scale-benchmark: reusing %,d samples in %s%n", size, data);
       return data;
     }
     LocalClusterHome.delete(data); // what an interrupted earlier run left
     progress.printf(Locale.ROOT, "scale-benchmark: writing %,d synthetic samples into %s%n", size, data);
-    Path log = work.resolve("data-" + size + ".log");
+    Path log = work.resolve(data.getFileName() + ".log");
     int files = (int) Math.max(MIN_FILES, size / SAMPLES_PER_FILE);
     List<String> args = new ArrayList<>(List.of("synthetic", "--samples", Long.toString(size), "--partitions",
         Integer.toString(files), "--to", data.toString(), "cluster.master=local[2]"));
