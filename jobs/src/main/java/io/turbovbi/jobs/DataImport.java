@@ -2,8 +2,8 @@ package io.turbovbi.jobs;
 
 import io.turbovbi.data.ImageShape;
 import io.turbovbi.data.LabeledSamples;
-import io.turbovbi.spark.SampleFrames;
-import io.turbovbi.spark.SampleSource;
+import io.turbovbi.spark.train.SampleFrames;
+import io.turbovbi.spark.train.SampleSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;

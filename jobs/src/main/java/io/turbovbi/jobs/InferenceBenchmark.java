@@ -9,7 +9,7 @@ import io.turbovbi.nn.LayerFactory;
 import io.turbovbi.nn.Network;
 import io.turbovbi.nn.NetworkSpec;
 import io.turbovbi.output.JsonLine;
-import io.turbovbi.spark.CompressedNetworkModel;
+import io.turbovbi.spark.ml.CompressedNetworkModel;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;

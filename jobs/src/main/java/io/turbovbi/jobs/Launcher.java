@@ -16,7 +16,7 @@ import io.turbovbi.nn.DivergenceException;
 import io.turbovbi.mrf.BpSchedule;
 import io.turbovbi.mrf.LayerGeometry;
 import io.turbovbi.mrf.SupportGrid;
-import io.turbovbi.spark.SparkTrainer;
+import io.turbovbi.spark.train.SparkTrainer;
 import org.apache.hadoop.conf.Configuration;
 
 /** The command line of the project: {@code java -jar turbovbi.jar <command> ...}; run without arguments for help. */

@@ -1,8 +1,8 @@
 package io.turbovbi.jobs;
 
-import io.turbovbi.spark.Allowed;
-import io.turbovbi.spark.ParamText;
-import io.turbovbi.spark.TurboVbiCompressor;
+import io.turbovbi.spark.ml.Allowed;
+import io.turbovbi.spark.ml.ParamText;
+import io.turbovbi.spark.ml.TurboVbiCompressor;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,11 +19,11 @@ import org.apache.spark.ml.param.Param;
 import scala.Function1;
 
 /**
- * The configuration keys that are compression settings. Each is a param of {@link io.turbovbi.spark.TurboVbiParams}
+ * The configuration keys that are compression settings. Each is a param of {@link io.turbovbi.spark.ml.TurboVbiParams}
  * under a key name of {@link #PARAM_OF_KEY}; its default, meaning, check and allowed values are the param's own, so
  * that adding a compression setting is its param and one line here. The compress job turns its configuration into
  * the estimator's params, and from there into the pipeline's settings by the same code as the estimator
- * ({@link io.turbovbi.spark.CompressionSettings}).
+ * ({@link io.turbovbi.spark.ml.CompressionSettings}).
  */
 final class ParamKeys {
   /** Key name to param name, in the order the keys are listed. */

@@ -1,6 +1,6 @@
 package io.turbovbi.jobs;
 
-import io.turbovbi.spark.TurboKryoRegistrator;
+import io.turbovbi.spark.train.TurboKryoRegistrator;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;

@@ -8,7 +8,7 @@ import io.turbovbi.nn.Blas;
 import io.turbovbi.nn.GradientEngine;
 import io.turbovbi.nn.Network;
 import io.turbovbi.output.JsonLine;
-import io.turbovbi.spark.CompressionSettings;
+import io.turbovbi.spark.ml.CompressionSettings;
 import io.turbovbi.turbo.LocalWStep;
 import io.turbovbi.turbo.Masks;
 import io.turbovbi.turbo.SupportGeometries;

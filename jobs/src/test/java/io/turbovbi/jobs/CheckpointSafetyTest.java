@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.turbovbi.output.RunOutput;
-import io.turbovbi.spark.CheckpointFormat;
+import io.turbovbi.spark.pipeline.CheckpointFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.turbovbi.mrf.MrfMode;
-import io.turbovbi.spark.CompressionSettings;
+import io.turbovbi.spark.ml.CompressionSettings;
 import io.turbovbi.turbo.TurboSettings;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.turbovbi.spark.TurboVbiCompressor;
+import io.turbovbi.spark.ml.TurboVbiCompressor;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
