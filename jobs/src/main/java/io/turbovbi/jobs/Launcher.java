@@ -1,7 +1,14 @@
 package io.turbovbi.jobs;
 
+import io.turbovbi.experiments.regression.RegressionExperiment;
+import io.turbovbi.mrf.BeliefPropagationBenchmark;
+import io.turbovbi.mrf.BpSchedule;
+import io.turbovbi.mrf.LayerGeometry;
+import io.turbovbi.mrf.SupportGrid;
+import io.turbovbi.nn.DivergenceException;
 import io.turbovbi.output.JsonLine;
 import io.turbovbi.output.OutputException;
+import io.turbovbi.spark.train.SparkTrainer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -11,12 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import io.turbovbi.mrf.BeliefPropagationBenchmark;
-import io.turbovbi.nn.DivergenceException;
-import io.turbovbi.mrf.BpSchedule;
-import io.turbovbi.mrf.LayerGeometry;
-import io.turbovbi.mrf.SupportGrid;
-import io.turbovbi.spark.train.SparkTrainer;
 import org.apache.hadoop.conf.Configuration;
 
 /** The command line of the project: {@code java -jar turbovbi.jar <command> ...}; run without arguments for help. */
@@ -180,8 +181,12 @@ public final class Launcher {
         }
         case "regression" -> {
           Arguments parsed = Arguments.parse("regression", rest, Set.of("trials", "seed"), Set.of("json"));
-          new RegressionExperiment().run(System.out, parsed.flag("json"),
-              Integer.parseInt(parsed.option("trials", "20")), Long.parseLong(parsed.option("seed", "1")));
+          int trials = Integer.parseInt(parsed.option("trials", "20"));
+          if (trials < 1) {
+            throw new ConfigException("trials must be at least 1, got " + trials);
+          }
+          new RegressionExperiment().run(System.out, parsed.flag("json"), trials,
+              Long.parseLong(parsed.option("seed", "1")));
         }
         case "compare" -> {
           Arguments parsed = Arguments.parse("compare", rest, Set.of("results", "output"), Set.of("json"));

@@ -1,9 +1,8 @@
-package io.turbovbi.jobs;
+package io.turbovbi.experiments.regression;
 
 import io.turbovbi.mrf.MrfMode;
 import io.turbovbi.output.JsonLine;
 import io.turbovbi.prior.Factorisation;
-import io.turbovbi.turbo.StructuredSparseRegression;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +16,7 @@ import java.util.Locale;
  * per case, or with {@code json} one JSON object per line with the fields snr_db, factorisation, mode,
  * support_errors, nmse_db, trials, iterations, seconds (and seed, misses, false_alarms, converged).
  */
-final class RegressionExperiment {
+public final class RegressionExperiment {
   static final List<Double> SNRS_DB = List.of(20.0, 30.0);
   static final List<Factorisation> FACTORISATIONS = List.of(Factorisation.COLLAPSED, Factorisation.MEANFIELD);
   static final List<MrfMode> MODES = List.of(MrfMode.IID, MrfMode.ROWS, MrfMode.GRID);
@@ -32,9 +31,9 @@ final class RegressionExperiment {
    * @param trials problems per SNR, at least 1
    * @param seed the seed of the first problem
    */
-  void run(PrintStream out, boolean json, int trials, long seed) {
+  public void run(PrintStream out, boolean json, int trials, long seed) {
     if (trials < 1) {
-      throw new ConfigException("trials must be at least 1, got " + trials);
+      throw new IllegalArgumentException("trials must be at least 1, got " + trials);
     }
     if (!json) {
       StructuredSparseRegression.Shape shape = StructuredSparseRegression.Shape.DEFAULT;

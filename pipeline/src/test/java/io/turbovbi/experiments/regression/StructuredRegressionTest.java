@@ -1,10 +1,11 @@
-package io.turbovbi.turbo;
+package io.turbovbi.experiments.regression;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.turbovbi.mrf.MrfMode;
 import io.turbovbi.nn.WeightShape;
+import io.turbovbi.turbo.WStep;
 import io.turbovbi.prior.Factorisation;
 import java.util.ArrayList;
 import java.util.List;

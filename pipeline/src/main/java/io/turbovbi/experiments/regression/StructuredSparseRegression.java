@@ -1,10 +1,14 @@
-package io.turbovbi.turbo;
+package io.turbovbi.experiments.regression;
 
 import io.turbovbi.mrf.MrfMode;
 import io.turbovbi.mrf.MrfParams;
 import io.turbovbi.nn.WeightShape;
 import io.turbovbi.prior.Factorisation;
 import io.turbovbi.prior.GammaMixturePrior;
+import io.turbovbi.turbo.IterationRecord;
+import io.turbovbi.turbo.TurboSettings;
+import io.turbovbi.turbo.TurboVbi;
+import io.turbovbi.turbo.WarmUpPrior;
 import java.util.List;
 import java.util.Random;
 

@@ -1,6 +1,8 @@
-package io.turbovbi.turbo;
+package io.turbovbi.experiments.regression;
 
 import io.turbovbi.nn.WeightShape;
+import io.turbovbi.turbo.Posterior;
+import io.turbovbi.turbo.WStep;
 import java.util.Arrays;
 
 /**
