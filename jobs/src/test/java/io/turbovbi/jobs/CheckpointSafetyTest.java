@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.turbovbi.jobs.config.Secrets;
 import io.turbovbi.output.RunOutput;
 import io.turbovbi.spark.pipeline.CheckpointFormat;
 import java.io.ByteArrayOutputStream;
