@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.turbovbi.jobs.config.Secrets;
 import io.turbovbi.output.RunOutput;
-import io.turbovbi.spark.CheckpointFormat;
+import io.turbovbi.spark.pipeline.CheckpointFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;

@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.turbovbi.data.BuiltInSample;
+import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.output.OutputLock;
 import io.turbovbi.output.RunOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import io.turbovbi.data.BuiltInSample;
-import io.turbovbi.data.LabeledSamples;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.turbovbi.data.BuiltInSample;
 import io.turbovbi.data.LabeledSamples;
-import io.turbovbi.spark.CompressedNetworkModel;
+import io.turbovbi.jobs.config.Config;
+import io.turbovbi.jobs.config.ParamKeys;
+import io.turbovbi.spark.ml.CompressedNetworkModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

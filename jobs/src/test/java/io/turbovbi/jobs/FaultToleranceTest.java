@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.turbovbi.jobs.testkit.JobProcess;
 import io.turbovbi.output.RunOutput;
-import io.turbovbi.spark.CheckpointFormat;
-import io.turbovbi.spark.CompressedNetworkModel;
-import io.turbovbi.spark.FaultInjection;
+import io.turbovbi.spark.pipeline.CheckpointFormat;
+import io.turbovbi.spark.ml.CompressedNetworkModel;
+import io.turbovbi.spark.train.FaultInjection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

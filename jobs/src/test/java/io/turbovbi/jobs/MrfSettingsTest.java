@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.turbovbi.jobs.config.Config;
+import io.turbovbi.jobs.config.ParamKeys;
 import io.turbovbi.mrf.MrfMode;
-import io.turbovbi.spark.CompressionSettings;
+import io.turbovbi.spark.ml.CompressionSettings;
 import io.turbovbi.turbo.TurboSettings;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.turbovbi.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.turbovbi.jobs.config.ConfigKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -12,7 +12,7 @@ import io.turbovbi.data.BuiltInSample;
 import io.turbovbi.data.LabeledSamples;
 import io.turbovbi.nn.GradientEngine;
 import io.turbovbi.nn.NetworkSpec;
-import io.turbovbi.spark.CompressedNetworkModel;
+import io.turbovbi.spark.ml.CompressedNetworkModel;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,8 @@ package io.turbovbi.jobs;
 
 import io.turbovbi.data.BuiltInSample;
 import io.turbovbi.data.LabeledSamples;
+import io.turbovbi.jobs.config.Config;
+import io.turbovbi.jobs.run.CompressJobs;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -115,7 +117,7 @@ final class TestRuns {
 
   /** Runs the compress job in this JVM, telling {@code afterCheckpoint} of each checkpoint. */
   static void compressWithHook(Map<String, String> settings, boolean resume, IntConsumer afterCheckpoint) {
-    new CompressJob(Config.load(null, settings), System.out, false, !resume, resume, afterCheckpoint).run();
+    CompressJobs.compressWithHook(Config.load(null, settings), resume, afterCheckpoint);
   }
 
   /** Reads a little-endian float32 .npy file's values. */

@@ -19,7 +19,7 @@ import org.apache.spark.sql.types.UserDefinedType;
 /**
  * Reads the labelled samples of a Spark data frame with a column of features (an
  * {@code org.apache.spark.ml.linalg.Vector}, the layout Spark ML estimators take, or an array of numbers) and a
- * numeric column of labels, row by row where the rows are: {@code io.turbovbi.spark.SampleSource} checks the schema
+ * numeric column of labels, row by row where the rows are: {@code io.turbovbi.spark.train.SampleSource} checks the schema
  * with it on the driver and converts each row with it on the executor that reads the row.
  *
  * <p>Checks, each an {@link InvalidDataException}: both columns present (the message lists the columns found),
