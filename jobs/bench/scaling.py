@@ -95,7 +95,7 @@ def cost(rounds_path, wstep_path, batches, executor_counts):
     print("|---|" + "---|" * (len(partitions) + 2))
     for n, (a, b) in fits.items():
         measured = dict(by_floats[n])
-        cells = " | ".join(f"{measured[p]:.0f}" if p in measured else "" for p in partitions)
+        cells = " | ".join(f"{measured[p]:,.0f}" if p in measured else "" for p in partitions)
         print(f"| {n:,} | {cells} | {a:.1f} | {b:.2f} |")
     print()
 
