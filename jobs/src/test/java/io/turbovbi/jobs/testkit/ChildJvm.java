@@ -7,13 +7,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
@@ -236,24 +234,6 @@ final class ChildJvm {
             return "  | (empty)";
         }
         return last.stream().map(line -> "  | " + line).collect(Collectors.joining("\n"));
-    }
-
-    /**
-     * Deletes a folder tree; symbolic links are deleted, never followed.
-     *
-     * @param root the folder (missing is fine)
-     */
-    static void deleteTree(Path root) {
-        if (root == null || !Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path path : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("testkit: could not delete " + root + ": " + e.getMessage());
-        }
     }
 
     /** @return whether the testkit keeps its temporary folders (system property {@code turbovbi.testkit.keep}) */

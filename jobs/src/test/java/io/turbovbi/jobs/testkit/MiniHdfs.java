@@ -1,5 +1,6 @@
 package io.turbovbi.jobs.testkit;
 
+import io.turbovbi.jobs.run.LocalClusterHome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -182,7 +183,7 @@ public final class MiniHdfs implements AutoCloseable {
         fileSystems.clear();
         cluster.shutdown(false);
         if (ownsBaseDir && !ChildJvm.keepTempFiles()) {
-            ChildJvm.deleteTree(baseDir);
+            LocalClusterHome.delete(baseDir);
         }
     }
 }

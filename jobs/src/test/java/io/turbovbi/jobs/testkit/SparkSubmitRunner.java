@@ -1,5 +1,6 @@
 package io.turbovbi.jobs.testkit;
 
+import io.turbovbi.jobs.run.LocalClusterHome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -230,7 +231,7 @@ public final class SparkSubmitRunner {
             }
             // Kills it on time-out; otherwise makes sure nothing is left and unregisters it from the shutdown hook.
             ChildJvm.killTree(process);
-            ChildJvm.deleteTree(scratch);
+            LocalClusterHome.delete(scratch);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - startedNanos);
             return new Result(timedOut ? -1 : process.exitValue(), timedOut, elapsed, stdout, stderr, command);
         }
@@ -238,7 +239,7 @@ public final class SparkSubmitRunner {
         /** Kills the driver JVM and its descendants now. */
         public void kill() {
             ChildJvm.killTree(process);
-            ChildJvm.deleteTree(scratch);
+            LocalClusterHome.delete(scratch);
         }
     }
 

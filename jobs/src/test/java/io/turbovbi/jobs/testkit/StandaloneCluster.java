@@ -1,5 +1,6 @@
 package io.turbovbi.jobs.testkit;
 
+import io.turbovbi.jobs.run.LocalClusterHome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -274,7 +275,7 @@ public final class StandaloneCluster implements AutoCloseable {
             }
         }
         if (ownsBaseDir && !ChildJvm.keepTempFiles()) {
-            ChildJvm.deleteTree(baseDir);
+            LocalClusterHome.delete(baseDir);
         }
         if (problem != null) {
             throw problem;
