@@ -5,11 +5,13 @@
 # baseline trained for as many epochs as the group's rows run took; then jobs/bench/results_table.py writes the
 # tables and docs/results.json.
 # Usage: jobs/bench/compression_runs.sh [GROUP...] with groups lenet300-7500 lenet300-full lenet5-7500 lenet5-flops
-# schedule warmup lenet5-full graph-lenet300-7500 graph-lenet300-full graph-lenet5-7500 (default: all, in this
-# order); each run writes runs/NAME. Hours on 2 cores: run the groups you need.
+# schedule warmup lenet5-full graph-lenet300-7500 graph-lenet300-full graph-lenet5-7500 graph-lenet5-full layer-trials
+# (default: all, in this order); each run writes runs/NAME. Hours on 2 cores: run the groups you need.
 # The graph-* groups run graph mode beside rows and grid with the committed (sub-critical) chains p01 = 0.25,
 # p10 = 0.625 ("-subcritical": the earlier rows and grid runs used 0.2 / 0.5, at the critical coupling), and iid
 # again with today's code ("-rerun"; iid does not depend on p01 and p10, which keep lambda).
+# layer-trials: per-layer support-prior settings in graph mode, judged on the validation split only
+# (data.test.evaluate=false), beside graph and iid with the committed settings; values are per weight layer.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # TURBOVBI_JAR: a copy of the runnable jar (beside its lib/) to keep running while the project is rebuilt
@@ -41,7 +43,7 @@ methods() {
 mkdir -p runs
 groups=("$@")
 [ ${#groups[@]} -gt 0 ] || groups=(lenet300-7500 lenet300-full lenet5-7500 lenet5-flops schedule warmup lenet5-full
-  graph-lenet300-7500 graph-lenet300-full graph-lenet5-7500)
+  graph-lenet300-7500 graph-lenet300-full graph-lenet5-7500 graph-lenet5-full)
 for group in "${groups[@]}"; do
   case "$group" in
     lenet300-7500) methods lenet300-7500 --conf conf/lenet300-fashion.properties data.train.limit=7500 ;;
@@ -68,6 +70,22 @@ for group in "${groups[@]}"; do
       mrf.mode=graph
       run lenet5-7500-iid-rerun --conf conf/lenet5-fashion.properties data.train.limit=7500 method=iid
       run lenet5-7500-rows-subcritical --conf conf/lenet5-fashion.properties data.train.limit=7500 ;;
+    graph-lenet5-full) run lenet5-full-graph --conf conf/lenet5-fashion.properties mrf.mode=graph
+      run lenet5-full-iid-rerun --conf conf/lenet5-fashion.properties method=iid ;;
+    layer-trials)
+      lenet300=(--conf conf/lenet300-fashion.properties data.train.limit=7500 data.test.evaluate=false)
+      run trial-lenet300-7500-graph "${lenet300[@]}" mrf.mode=graph
+      run trial-lenet300-7500-iid "${lenet300[@]}" method=iid
+      run trial-lenet300-7500-graph-gates-hidden "${lenet300[@]}" mrf.mode=graph \
+        mrf.gate.prior=0.5,0.1,0.5 mrf.gate.leak=0.05,0.01,0.05
+      run trial-lenet300-7500-graph-gates-first "${lenet300[@]}" mrf.mode=graph \
+        mrf.gate.prior=0.1,0.5,0.5 mrf.gate.leak=0.01,0.05,0.05
+      run trial-lenet300-7500-graph-grid-first "${lenet300[@]}" mrf.mode=graph \
+        mrf.row.p01=0.2,0.25,0.25 mrf.row.p10=0.55,0.625,0.625 mrf.col.p01=0.2,0.25,0.25 mrf.col.p10=0.55,0.625,0.625
+      lenet5=(--conf conf/lenet5-fashion.properties data.train.limit=7500 data.test.evaluate=false)
+      run trial-lenet5-7500-graph "${lenet5[@]}" mrf.mode=graph
+      run trial-lenet5-7500-graph-gates-conv "${lenet5[@]}" mrf.mode=graph \
+        mrf.gate.prior=0.1,0.1,0.5,0.5 mrf.gate.leak=0.01,0.01,0.05,0.05 ;;
     lenet5-flops) run lenet5-7500-flops --conf conf/lenet5-fashion.properties data.train.limit=7500 \
       turbo.target.compression=0 turbo.target.flops=300000 ;;
     *) echo "unknown group $group" >&2; exit 2 ;;

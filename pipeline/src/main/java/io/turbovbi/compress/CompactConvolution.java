@@ -65,36 +65,49 @@ final class CompactConvolution {
     return channel.length;
   }
 
-  float[] apply(float[] input, int n) {
+  /** Floats of the unfolded input of n samples: the scratch {@link #apply(float[], int, float[], float[])} needs. */
+  int unfoldedLength(int n) {
+    return channel.length * n * g.outPlane();
+  }
+
+  /**
+   * The convolution of n samples into output, through {@code unfolded} (at least {@link #unfoldedLength(int)}
+   * floats, its content overwritten): buffers the caller keeps, so that a forward pass allocates nothing.
+   */
+  void apply(float[] input, int n, float[] unfolded, float[] output) {
     int outW = g.outWidth();
-    int outH = g.outHeight();
     int outPlane = g.outPlane();
     int inPlane = g.inPlane();
     int inW = g.inWidth();
-    int inH = g.inHeight();
+    int stride = g.stride();
     int width = n * outPlane;
-    float[] unfolded = new float[channel.length * width];
+    if (g.padding() > 0) {
+      // positions under the padding are skipped below and must read as zero
+      java.util.Arrays.fill(unfolded, 0, channel.length * width, 0f);
+    }
     for (int j = 0; j < channel.length; j++) {
-      int row = j * width;
+      int ky = kernelRow[j];
+      int kx = kernelColumn[j];
+      int oyStart = g.firstValidOutput(ky);
+      int oyEnd = g.validOutputRowsEnd(ky);
+      int oxStart = g.firstValidOutput(kx);
+      int oxEnd = g.validOutputColumnsEnd(kx);
       for (int s = 0; s < n; s++) {
         int source = (channel[j] * n + s) * inPlane;
-        int target = row + s * outPlane;
-        for (int oy = 0; oy < outH; oy++) {
-          int y = oy * g.stride() - g.padding() + kernelRow[j];
-          if (y < 0 || y >= inH) {
-            continue;
-          }
-          for (int ox = 0; ox < outW; ox++) {
-            int x = ox * g.stride() - g.padding() + kernelColumn[j];
-            if (x >= 0 && x < inW) {
-              unfolded[target + oy * outW + ox] = input[source + y * inW + x];
+        int target = j * width + s * outPlane;
+        for (int oy = oyStart; oy < oyEnd; oy++) {
+          int in = source + (oy * stride - g.padding() + ky) * inW - g.padding() + kx;
+          int out = target + oy * outW;
+          if (stride == 1) {
+            System.arraycopy(input, in + oxStart, unfolded, out + oxStart, oxEnd - oxStart);
+          } else {
+            for (int ox = oxStart; ox < oxEnd; ox++) {
+              unfolded[out + ox] = input[in + ox * stride];
             }
           }
         }
       }
     }
-    float[] output = new float[g.outChannels() * width];
     kernel.multiply(unfolded, width, output);
-    return output;
   }
 }

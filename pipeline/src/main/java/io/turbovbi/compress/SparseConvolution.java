@@ -16,6 +16,10 @@ final class SparseConvolution {
   private final int[] kernelRow;
   private final int[] kernelColumn;
   private final float[] value;
+  /** The output rows (columns) [first, end) whose input under kernel row (column) k is not padding, by k. */
+  private final int[] firstValid;
+  private final int[] rowsEnd;
+  private final int[] columnsEnd;
 
   private SparseConvolution(ConvGeometry g, int[] start, int[] channel, int[] kernelRow, int[] kernelColumn,
                             float[] value) {
@@ -25,6 +29,15 @@ final class SparseConvolution {
     this.kernelRow = kernelRow;
     this.kernelColumn = kernelColumn;
     this.value = value;
+    int k = g.kernel();
+    firstValid = new int[k];
+    rowsEnd = new int[k];
+    columnsEnd = new int[k];
+    for (int i = 0; i < k; i++) {
+      firstValid[i] = g.firstValidOutput(i);
+      rowsEnd[i] = g.validOutputRowsEnd(i);
+      columnsEnd[i] = g.validOutputColumnsEnd(i);
+    }
   }
 
   /** The non-zeros of the kernels {@code [outChannels][inChannels][k][k]} stored at {@code params[offset..]}. */
@@ -55,15 +68,17 @@ final class SparseConvolution {
     return new SparseConvolution(g, start, channel, kernelRow, kernelColumn, value);
   }
 
-  /** The convolution of n samples plus {@code bias[biasOffset + o]} on output channel o. */
-  float[] apply(float[] input, int n, float[] bias, int biasOffset) {
+  /**
+   * The convolution of n samples plus {@code bias[biasOffset + o]} on output channel o, written to the first
+   * {@code Cout * n * outPlane} floats of output.
+   */
+  void apply(float[] input, int n, float[] bias, int biasOffset, float[] output) {
     int outW = g.outWidth();
     int outPlane = g.outPlane();
     int inPlane = g.inPlane();
     int inW = g.inWidth();
     int stride = g.stride();
     int pad = g.padding();
-    float[] output = new float[g.outChannels() * n * outPlane];
     // Sample by sample, so that an output plane stays in cache while every non-zero of its channel adds to it.
     for (int s = 0; s < n; s++) {
       for (int o = 0; o < g.outChannels(); o++) {
@@ -74,10 +89,10 @@ final class SparseConvolution {
           int ky = kernelRow[i];
           int kx = kernelColumn[i];
           int source = (channel[i] * n + s) * inPlane;
-          int oyEnd = g.validOutputRowsEnd(ky);
-          int oxStart = g.firstValidOutput(kx);
-          int oxEnd = g.validOutputColumnsEnd(kx);
-          for (int oy = g.firstValidOutput(ky); oy < oyEnd; oy++) {
+          int oyEnd = rowsEnd[ky];
+          int oxStart = firstValid[kx];
+          int oxEnd = columnsEnd[kx];
+          for (int oy = firstValid[ky]; oy < oyEnd; oy++) {
             int in = source + (oy * stride - pad + ky) * inW - pad + kx;
             int out = target + oy * outW;
             if (stride == 1) {
@@ -93,6 +108,5 @@ final class SparseConvolution {
         }
       }
     }
-    return output;
   }
 }

@@ -13,7 +13,7 @@ import io.turbovbi.nn.ReluLayer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.BiFunction;
+import java.util.Random;
 
 /**
  * Forward passes of a pruned network in the fastest kernel of each weight layer, chosen by measurement when the
@@ -21,22 +21,52 @@ import java.util.function.BiFunction;
  * or run-length segments; a convolution as a GEMM over its kept (channel, ky, kx) columns in any of those kernels
  * ({@link CompactConvolution}), or straight from the input planes ({@link SparseConvolution}).
  * Activations are kept feature-major ({@code features x n}, convolutions {@code channels x n x plane}), so that each
- * non-zero weight of a dense layer updates a contiguous run of the batch.
+ * non-zero weight of a dense layer updates a contiguous run of the batch. Every step writes into a buffer it keeps,
+ * so a pass allocates nothing but the logits it returns; an instance is therefore not for concurrent use.
  */
 public final class SparseInference {
   /**
    * Samples per pass through the layers: large batches go through in chunks, so that the activations of a chunk
-   * (a few hundred kB for LeNet-5) stay in cache and no step allocates arrays of megabytes.
+   * (a few hundred kB for LeNet-5) stay in cache.
    */
   private static final int CHUNK = 32;
 
   private final Network network;
   private final List<Step> steps = new ArrayList<>();
-  private final List<String> kernels = new ArrayList<>();
+  private final List<KernelChoice> choices = new ArrayList<>();
+  private final float[] chunkInput;
 
   private interface Step {
-    /** Input of n samples in, output out; both feature-major. */
+    /** Input of n samples in; the output, feature-major, in the first floats of the returned buffer. */
     float[] apply(float[] input, int n);
+  }
+
+  /** One way to run a weight layer: x of n samples in, y out. */
+  private interface Kernel {
+    void apply(float[] x, int n, float[] y);
+  }
+
+  /** A weight layer's kernels, of which the chosen one runs. */
+  private static final class KernelChoice implements Step {
+    private final List<String> names = new ArrayList<>();
+    private final List<Kernel> kernels = new ArrayList<>();
+    private final float[] output;
+    private int chosen;
+
+    KernelChoice(int outputLength) {
+      output = new float[outputLength];
+    }
+
+    void add(String name, Kernel kernel) {
+      names.add(name);
+      kernels.add(kernel);
+    }
+
+    @Override
+    public float[] apply(float[] input, int n) {
+      kernels.get(chosen).apply(input, n, output);
+      return output;
+    }
   }
 
   /** Kernels chosen for chunks of {@value #CHUNK} samples. */
@@ -44,84 +74,100 @@ public final class SparseInference {
     this(model, CHUNK);
   }
 
-  /** Kernels chosen by timing each weight layer on a chunk of min(batch, {@value #CHUNK}) random samples. */
+  /**
+   * Kernels chosen by timing whole forward passes of min(batch, {@value #CHUNK}) random samples, one weight layer
+   * after the other in network order, each tried in every kernel with the layers before it in their chosen kernels
+   * and the layers after it in their first: a layer's speed depends on what runs around it (caches, the JIT), so
+   * timing a layer alone can favour a kernel that slows the whole pass.
+   */
   public SparseInference(MeanNetwork model, int batch) {
     this.network = model.network();
     float[] params = model.params();
     int channels = network.channels();
-    int chunk = Math.max(1, Math.min(batch, CHUNK));
     for (int i = 0; i < network.layers().size(); i++) {
       Layer layer = network.layers().get(i);
-      steps.add(step(layer, i, params, channels, chunk));
+      steps.add(step(layer, i, params, channels));
       if (layer instanceof Conv2DLayer conv) {
         channels = conv.geometry().outChannels();
       }
+    }
+    chunkInput = new float[network.inputSize() * CHUNK];
+    chooseKernels(Math.max(1, Math.min(batch, CHUNK)));
+  }
+
+  private void chooseKernels(int n) {
+    Random random = new Random(1);
+    float[] rows = new float[n * network.inputSize()];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = (float) random.nextGaussian();
+    }
+    float[] logits = new float[n * network.classes()];
+    for (KernelChoice choice : choices) {
+      choice.chosen = WeightKernels.fastest(choice.kernels.size(), c -> choice.chosen = c,
+          () -> predictChunk(rows, 0, n, logits, 0));
     }
   }
 
   /** The kernel chosen for each weight layer, in network order. */
   public List<String> kernels() {
-    return List.copyOf(kernels);
+    return choices.stream().map(choice -> choice.names.get(choice.chosen)).toList();
   }
 
   /** The step of one layer; {@code channels} are the channels of its input when it is spatial. */
-  private Step step(Layer layer, int index, float[] params, int channels, int chunk) {
+  private Step step(Layer layer, int index, float[] params, int channels) {
     if (layer instanceof DenseLayer dense) {
       ParamBlock weights = network.block(index, ParamKind.WEIGHT);
       int out = dense.outputSize();
       int in = dense.inputSize();
       float[] w = Arrays.copyOfRange(params, weights.offset(), weights.end());
       float[] bias = bias(params, index, out);
-      List<WeightKernels.Candidate> candidates = new ArrayList<>();
+      KernelChoice choice = chosen(new KernelChoice(out * CHUNK));
       for (CompactConvolution.KernelFactory factory : WeightKernels.FACTORIES) {
         WeightKernel kernel = factory.create(w, bias, out, in);
-        candidates.add(candidate(kernel.name(), (input, size) -> {
-          float[] output = new float[out * size];
-          kernel.multiply(input, size, output);
-          return output;
-        }));
+        choice.add(kernel.name(), kernel::multiply);
       }
-      return chosen(WeightKernels.fastest(candidates, chunk, size -> in * size));
+      return choice;
     }
     if (layer instanceof Conv2DLayer conv) {
       ConvGeometry g = conv.geometry();
       ParamBlock weights = network.block(index, ParamKind.WEIGHT);
       float[] bias = bias(params, index, g.outChannels());
-      List<WeightKernels.Candidate> candidates = new ArrayList<>();
+      KernelChoice choice = chosen(new KernelChoice(g.outChannels() * CHUNK * g.outPlane()));
+      float[] unfolded = null;
       for (CompactConvolution.KernelFactory factory : WeightKernels.FACTORIES) {
         CompactConvolution compact = new CompactConvolution(g, params, weights.offset(), bias, factory);
-        candidates.add(candidate("gemm-" + compact.kernelName() + " (" + compact.keptColumns() + " of "
-            + g.patchSize() + " columns)", compact::apply));
+        // the kept columns, and so the unfolded input, are the same whatever the kernel
+        float[] scratch = unfolded != null ? unfolded : new float[compact.unfoldedLength(CHUNK)];
+        unfolded = scratch;
+        choice.add("gemm-" + compact.kernelName() + " (" + compact.keptColumns() + " of " + g.patchSize()
+            + " columns)", (x, n, y) -> compact.apply(x, n, scratch, y));
       }
       SparseConvolution direct = SparseConvolution.of(g, params, weights.offset());
-      candidates.add(candidate("direct", (input, size) -> direct.apply(input, size, bias, 0)));
-      return chosen(WeightKernels.fastest(candidates, chunk, size -> g.inChannels() * size * g.inPlane()));
+      choice.add("direct", (x, n, y) -> direct.apply(x, n, bias, 0, y));
+      return choice;
     }
-    if (layer instanceof ReluLayer) {
+    if (layer instanceof ReluLayer relu) {
+      int features = relu.outputSize();
       return (input, n) -> {
-        for (int i = 0; i < input.length; i++) {
+        for (int i = 0; i < features * n; i++) {
           input[i] = Math.max(input[i], 0f);
         }
         return input;
       };
     }
     if (layer instanceof MaxPool2DLayer pool) {
-      float[] noParams = new float[0];
-      return (input, n) -> {
-        Layer.Buffers buffers = pool.newBuffers(n);
-        return pool.forward(noParams, 0, input, n, buffers, io.turbovbi.nn.Pass.EVALUATION);
-      };
+      return new InferencePooling(pool, CHUNK)::apply;
     }
     if (layer instanceof FlattenLayer flatten) {
       int plane = flatten.inputSize() / channels;
-      return (input, n) -> channelMajorToFeatureMajor(input, n, channels, plane);
+      float[] output = new float[flatten.outputSize() * CHUNK];
+      return (input, n) -> channelMajorToFeatureMajor(input, n, channels, plane, output);
     }
     throw new IllegalArgumentException("no sparse form for " + layer.describe());
   }
 
   /** {@code C x n x P} to {@code (C*P) x n}: feature c*P + p of sample s at [(c*P + p) * n + s]. */
-  private static float[] channelMajorToFeatureMajor(float[] input, int n, int channels, int plane) {
-    float[] out = new float[channels * plane * n];
+  private static float[] channelMajorToFeatureMajor(float[] input, int n, int channels, int plane, float[] out) {
     for (int c = 0; c < channels; c++) {
       for (int s = 0; s < n; s++) {
         int source = (c * n + s) * plane;
@@ -133,13 +179,9 @@ public final class SparseInference {
     return out;
   }
 
-  private Step chosen(WeightKernels.Candidate candidate) {
-    kernels.add(candidate.name());
-    return candidate::apply;
-  }
-
-  private static WeightKernels.Candidate candidate(String name, BiFunction<float[], Integer, float[]> forward) {
-    return new WeightKernels.Candidate(name, forward);
+  private KernelChoice chosen(KernelChoice choice) {
+    choices.add(choice);
+    return choice;
   }
 
   private float[] bias(float[] params, int index, int length) {
@@ -149,22 +191,19 @@ public final class SparseInference {
 
   /** Logits ({@code n x classes}, row per sample) of input rows first .. first + n - 1. */
   public float[] predict(float[] rows, int first, int n) {
-    int classes = network.classes();
-    float[] logits = new float[n * classes];
+    float[] logits = new float[n * network.classes()];
     for (int done = 0; done < n; done += CHUNK) {
-      int size = Math.min(CHUNK, n - done);
-      System.arraycopy(predictChunk(rows, first + done, size), 0, logits, done * classes, size * classes);
+      predictChunk(rows, first + done, Math.min(CHUNK, n - done), logits, done * network.classes());
     }
     return logits;
   }
 
-  /** Logits of rows from .. from + n - 1. */
-  private float[] predictChunk(float[] rows, int from, int n) {
+  /** Logits of rows from .. from + n - 1 (n at most {@value #CHUNK}) into logits from {@code at} on. */
+  private void predictChunk(float[] rows, int from, int n, float[] logits, int at) {
     int d = network.inputSize();
     int first = from * d;
-    float[] activation = new float[d * n];
-    boolean spatial = network.layers().get(0).spatialInput();
-    if (spatial) {
+    float[] activation = chunkInput;
+    if (network.layers().get(0).spatialInput()) {
       int channels = network.channels();
       int plane = d / channels;
       for (int c = 0; c < channels; c++) {
@@ -183,12 +222,10 @@ public final class SparseInference {
       activation = step.apply(activation, n);
     }
     int classes = network.classes();
-    float[] logits = new float[n * classes];
     for (int j = 0; j < classes; j++) {
       for (int s = 0; s < n; s++) {
-        logits[s * classes + j] = activation[j * n + s];
+        logits[at + s * classes + j] = activation[j * n + s];
       }
     }
-    return logits;
   }
 }

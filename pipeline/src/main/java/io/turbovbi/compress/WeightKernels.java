@@ -1,9 +1,8 @@
 package io.turbovbi.compress;
 
+import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
-import java.util.function.BiFunction;
-import java.util.function.IntFunction;
+import java.util.function.IntConsumer;
 
 /**
  * The kernels a pruned layer can run in (DESIGN 6: dense BLAS, compressed rows, 4x1 and 4x4 block-compressed rows,
@@ -25,40 +24,30 @@ final class WeightKernels {
       (w, b, rows, cols) -> new BlockCsrKernel(w, b, rows, cols, 4, 4),
       SegmentKernel::new);
 
-  /** A way to run a layer: its name and its forward pass (input, n) -> output. */
-  record Candidate(String name, BiFunction<float[], Integer, float[]> forward) {
-    float[] apply(float[] input, int n) {
-      return forward.apply(input, n);
-    }
-  }
-
   /**
-   * The candidate with the shortest best time on a random input of n samples (inputLength(n) floats), over
-   * {@value #ROUNDS} rounds that visit every candidate in turn (so that the JIT's warm-up does not favour the last
-   * ones): a choice by measurement on this machine, which may differ between runs when timings are close.
+   * The index of the fastest of {@code count} ways to run a pass: {@code select.accept(c)} switches to way c,
+   * {@code pass} runs it once. Each way's best time over {@value #ROUNDS} rounds that visit every way in turn (so
+   * that the JIT's warm-up does not favour the last ones) counts: a choice by measurement on this machine, which may
+   * differ between runs when timings are close. The last way tried stays selected.
    */
-  static Candidate fastest(List<Candidate> candidates, int n, IntFunction<Integer> inputLength) {
-    Random random = new Random(1);
-    float[] input = new float[inputLength.apply(n)];
-    for (int i = 0; i < input.length; i++) {
-      input[i] = (float) random.nextGaussian();
-    }
-    long[] best = new long[candidates.size()];
-    java.util.Arrays.fill(best, Long.MAX_VALUE);
+  static int fastest(int count, IntConsumer select, Runnable pass) {
+    long[] best = new long[count];
+    Arrays.fill(best, Long.MAX_VALUE);
     for (int round = 0; round < ROUNDS; round++) {
-      for (int c = 0; c < candidates.size(); c++) {
+      for (int c = 0; c < count; c++) {
+        select.accept(c);
         long begin = System.nanoTime();
         for (int repeat = 0; repeat < MIN_REPEATS || System.nanoTime() - begin < MIN_NANOS; repeat++) {
           long start = System.nanoTime();
-          candidates.get(c).apply(input, n);
+          pass.run();
           best[c] = Math.min(best[c], System.nanoTime() - start);
         }
       }
     }
     int chosen = 0;
-    for (int c = 1; c < best.length; c++) {
+    for (int c = 1; c < count; c++) {
       chosen = best[c] < best[chosen] ? c : chosen;
     }
-    return candidates.get(chosen);
+    return chosen;
   }
 }

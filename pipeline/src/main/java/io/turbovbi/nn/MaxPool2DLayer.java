@@ -22,6 +22,14 @@ public final class MaxPool2DLayer implements Layer {
     this.stride = stride;
   }
 
+  public int inHeight() {
+    return inHeight;
+  }
+
+  public int inWidth() {
+    return inWidth;
+  }
+
   public int outHeight() {
     return (inHeight - size) / stride + 1;
   }

@@ -52,6 +52,27 @@ class WeightKernelsTest {
   }
 
   @Test
+  void theChoiceByMeasurementTakesTheWayWithTheShortestPass() {
+    int[] selected = {-1};
+    int[] passes = new int[3];
+    // way 1 costs nothing; ways 0 and 2 sleep for a millisecond or more, far beyond any timer's noise
+    int chosen = WeightKernels.fastest(3, c -> selected[0] = c, () -> {
+      passes[selected[0]]++;
+      if (selected[0] != 1) {
+        try {
+          Thread.sleep(1);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    });
+    assertEquals(1, chosen);
+    for (int way = 0; way < 3; way++) {
+      assertTrue(passes[way] >= 15, "way " + way + " ran " + passes[way] + " times, fewer than 5 in each of 3 rounds");
+    }
+  }
+
+  @Test
   void compactedConvolutionEqualsTheDenseConvolutionWithEveryKernel() {
     Random random = new Random(2);
     ConvGeometry[] geometries = {new ConvGeometry(3, 8, 8, 4, 3, 1, 0), new ConvGeometry(2, 7, 9, 5, 3, 2, 1),
@@ -71,18 +92,28 @@ class WeightKernelsTest {
         float[] expected = denseConvolution(g, params, bias, input, n);
         for (CompactConvolution.KernelFactory factory : WeightKernels.FACTORIES) {
           CompactConvolution conv = new CompactConvolution(g, params, 0, bias, factory);
-          float[] out = conv.apply(input, n);
+          // buffers holding garbage, as reused buffers do: padding must still read as zero
+          float[] unfolded = nans(conv.unfoldedLength(n) + 5);
+          float[] out = nans(expected.length);
+          conv.apply(input, n, unfolded, out);
           for (int i = 0; i < out.length; i++) {
             assertEquals(expected[i], out[i], 1e-4, conv.kernelName() + " " + g + " density " + density + " at " + i);
           }
           assertTrue(conv.keptColumns() <= patch - kk, "kept " + conv.keptColumns());
         }
-        float[] direct = SparseConvolution.of(g, params, 0).apply(input, n, bias, 0);
+        float[] direct = nans(expected.length);
+        SparseConvolution.of(g, params, 0).apply(input, n, bias, 0, direct);
         for (int i = 0; i < direct.length; i++) {
           assertEquals(expected[i], direct[i], 1e-4, "direct " + g + " at " + i);
         }
       }
     }
+  }
+
+  private static float[] nans(int length) {
+    float[] values = new float[length];
+    java.util.Arrays.fill(values, Float.NaN);
+    return values;
   }
 
   /** Channel-major (C x n x H x W) convolution with zero padding, written from its definition. */
