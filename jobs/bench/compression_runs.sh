@@ -71,7 +71,8 @@ for group in "${groups[@]}"; do
       run lenet5-7500-iid-rerun --conf conf/lenet5-fashion.properties data.train.limit=7500 method=iid
       run lenet5-7500-rows-subcritical --conf conf/lenet5-fashion.properties data.train.limit=7500 ;;
     graph-lenet5-full) run lenet5-full-graph --conf conf/lenet5-fashion.properties mrf.mode=graph
-      run lenet5-full-iid-rerun --conf conf/lenet5-fashion.properties method=iid ;;
+      run lenet5-full-iid-rerun --conf conf/lenet5-fashion.properties method=iid
+      run lenet5-full-magnitude --conf conf/lenet5-fashion.properties method=magnitude ;;
     layer-trials)
       lenet300=(--conf conf/lenet300-fashion.properties data.train.limit=7500 data.test.evaluate=false)
       run trial-lenet300-7500-graph "${lenet300[@]}" mrf.mode=graph
@@ -85,7 +86,15 @@ for group in "${groups[@]}"; do
       lenet5=(--conf conf/lenet5-fashion.properties data.train.limit=7500 data.test.evaluate=false)
       run trial-lenet5-7500-graph "${lenet5[@]}" mrf.mode=graph
       run trial-lenet5-7500-graph-gates-conv "${lenet5[@]}" mrf.mode=graph \
-        mrf.gate.prior=0.1,0.1,0.5,0.5 mrf.gate.leak=0.01,0.01,0.05,0.05 ;;
+        mrf.gate.prior=0.1,0.1,0.5,0.5 mrf.gate.leak=0.01,0.01,0.05,0.05
+      run trial-lenet300-7500-graph-grid-gates-first "${lenet300[@]}" mrf.mode=graph \
+        mrf.row.p01=0.2,0.25,0.25 mrf.row.p10=0.55,0.625,0.625 mrf.col.p01=0.2,0.25,0.25 mrf.col.p10=0.55,0.625,0.625 \
+        mrf.gate.prior=0.1,0.5,0.5 mrf.gate.leak=0.01,0.05,0.05
+      run trial-lenet300-7500-graph-grid-first-j369 "${lenet300[@]}" mrf.mode=graph \
+        mrf.row.p01=0.2,0.25,0.25 mrf.row.p10=0.52,0.625,0.625 mrf.col.p01=0.2,0.25,0.25 mrf.col.p10=0.52,0.625,0.625
+      run trial-lenet5-7500-graph-grid-first "${lenet5[@]}" mrf.mode=graph \
+        mrf.row.p01=0.2,0.2,0.2,0.25 mrf.row.p10=0.55,0.55,0.55,0.625 mrf.col.p01=0.2,0.2,0.2,0.25 \
+        mrf.col.p10=0.55,0.55,0.55,0.625 ;;
     lenet5-flops) run lenet5-7500-flops --conf conf/lenet5-fashion.properties data.train.limit=7500 \
       turbo.target.compression=0 turbo.target.flops=300000 ;;
     *) echo "unknown group $group" >&2; exit 2 ;;

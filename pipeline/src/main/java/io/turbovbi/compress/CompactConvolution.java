@@ -16,6 +16,7 @@ final class CompactConvolution {
   private final int[] kernelRow;
   private final int[] kernelColumn;
   private final WeightKernel kernel;
+  private final ValidOutputs valid;
 
   /**
    * @param kernelOf builds the kernel of the compacted matrix [Cout x kept] (row-major) and the bias
@@ -49,6 +50,7 @@ final class CompactConvolution {
       }
     }
     this.kernel = kernelOf.create(compact, bias, g.outChannels(), columns);
+    this.valid = new ValidOutputs(g);
   }
 
   /** Builds a kernel from a row-major matrix, its bias, rows and columns. */
@@ -88,10 +90,10 @@ final class CompactConvolution {
     for (int j = 0; j < channel.length; j++) {
       int ky = kernelRow[j];
       int kx = kernelColumn[j];
-      int oyStart = g.firstValidOutput(ky);
-      int oyEnd = g.validOutputRowsEnd(ky);
-      int oxStart = g.firstValidOutput(kx);
-      int oxEnd = g.validOutputColumnsEnd(kx);
+      int oyStart = valid.first(ky);
+      int oyEnd = valid.rowsEnd(ky);
+      int oxStart = valid.first(kx);
+      int oxEnd = valid.columnsEnd(kx);
       for (int s = 0; s < n; s++) {
         int source = (channel[j] * n + s) * inPlane;
         int target = j * width + s * outPlane;

@@ -16,10 +16,7 @@ final class SparseConvolution {
   private final int[] kernelRow;
   private final int[] kernelColumn;
   private final float[] value;
-  /** The output rows (columns) [first, end) whose input under kernel row (column) k is not padding, by k. */
-  private final int[] firstValid;
-  private final int[] rowsEnd;
-  private final int[] columnsEnd;
+  private final ValidOutputs valid;
 
   private SparseConvolution(ConvGeometry g, int[] start, int[] channel, int[] kernelRow, int[] kernelColumn,
                             float[] value) {
@@ -29,15 +26,7 @@ final class SparseConvolution {
     this.kernelRow = kernelRow;
     this.kernelColumn = kernelColumn;
     this.value = value;
-    int k = g.kernel();
-    firstValid = new int[k];
-    rowsEnd = new int[k];
-    columnsEnd = new int[k];
-    for (int i = 0; i < k; i++) {
-      firstValid[i] = g.firstValidOutput(i);
-      rowsEnd[i] = g.validOutputRowsEnd(i);
-      columnsEnd[i] = g.validOutputColumnsEnd(i);
-    }
+    this.valid = new ValidOutputs(g);
   }
 
   /** The non-zeros of the kernels {@code [outChannels][inChannels][k][k]} stored at {@code params[offset..]}. */
@@ -89,10 +78,10 @@ final class SparseConvolution {
           int ky = kernelRow[i];
           int kx = kernelColumn[i];
           int source = (channel[i] * n + s) * inPlane;
-          int oyEnd = rowsEnd[ky];
-          int oxStart = firstValid[kx];
-          int oxEnd = columnsEnd[kx];
-          for (int oy = firstValid[ky]; oy < oyEnd; oy++) {
+          int oyEnd = valid.rowsEnd(ky);
+          int oxStart = valid.first(kx);
+          int oxEnd = valid.columnsEnd(kx);
+          for (int oy = valid.first(ky); oy < oyEnd; oy++) {
             int in = source + (oy * stride - pad + ky) * inW - pad + kx;
             int out = target + oy * outW;
             if (stride == 1) {
