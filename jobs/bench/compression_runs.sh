@@ -6,12 +6,15 @@
 # tables and docs/results.json.
 # Usage: jobs/bench/compression_runs.sh [GROUP...] with groups lenet300-7500 lenet300-full lenet5-7500 lenet5-flops
 # schedule warmup lenet5-full graph-lenet300-7500 graph-lenet300-full graph-lenet5-7500 graph-lenet5-full layer-trials
-# (default: all, in this order); each run writes runs/NAME. Hours on 2 cores: run the groups you need.
+# layered-lenet300 (default: all, in this order); each run writes runs/NAME. Hours on 2 cores: run the groups you need.
 # The graph-* groups run graph mode beside rows and grid with the committed (sub-critical) chains p01 = 0.25,
 # p10 = 0.625 ("-subcritical": the earlier rows and grid runs used 0.2 / 0.5, at the critical coupling), and iid
 # again with today's code ("-rerun"; iid does not depend on p01 and p10, which keep lambda).
 # layer-trials: per-layer support-prior settings in graph mode, judged on the validation split only
 # (data.test.evaluate=false), beside graph and iid with the committed settings; values are per weight layer.
+# layered-lenet300: the per-layer setting the trials chose (stronger chains on the first layer's image grids:
+# "-layered") beside graph and iid with the same code, three seeds at 7,500 images and one on the full set ("-v2":
+# graph and iid again with the code of this comparison).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # TURBOVBI_JAR: a copy of the runnable jar (beside its lib/) to keep running while the project is rebuilt
@@ -43,7 +46,7 @@ methods() {
 mkdir -p runs
 groups=("$@")
 [ ${#groups[@]} -gt 0 ] || groups=(lenet300-7500 lenet300-full lenet5-7500 lenet5-flops schedule warmup lenet5-full
-  graph-lenet300-7500 graph-lenet300-full graph-lenet5-7500 graph-lenet5-full)
+  graph-lenet300-7500 graph-lenet300-full graph-lenet5-7500 graph-lenet5-full layer-trials layered-lenet300)
 for group in "${groups[@]}"; do
   case "$group" in
     lenet300-7500) methods lenet300-7500 --conf conf/lenet300-fashion.properties data.train.limit=7500 ;;
@@ -95,6 +98,18 @@ for group in "${groups[@]}"; do
       run trial-lenet5-7500-graph-grid-first "${lenet5[@]}" mrf.mode=graph \
         mrf.row.p01=0.2,0.2,0.2,0.25 mrf.row.p10=0.55,0.55,0.55,0.625 mrf.col.p01=0.2,0.2,0.2,0.25 \
         mrf.col.p10=0.55,0.55,0.55,0.625 ;;
+    layered-lenet300)
+      layered=(mrf.mode=graph mrf.row.p01=0.2,0.25,0.25 mrf.row.p10=0.55,0.625,0.625 mrf.col.p01=0.2,0.25,0.25
+        mrf.col.p10=0.55,0.625,0.625)
+      for seed in 1 2 3; do
+        small=(--conf conf/lenet300-fashion.properties data.train.limit=7500 seed=$seed)
+        run lenet300-7500-graph-layered-s$seed "${small[@]}" "${layered[@]}"
+        run lenet300-7500-graph-s$seed "${small[@]}" mrf.mode=graph
+        run lenet300-7500-iid-s$seed "${small[@]}" method=iid
+      done
+      run lenet300-full-graph-layered --conf conf/lenet300-fashion.properties "${layered[@]}"
+      run lenet300-full-graph-v2 --conf conf/lenet300-fashion.properties mrf.mode=graph
+      run lenet300-full-iid-v2 --conf conf/lenet300-fashion.properties method=iid ;;
     lenet5-flops) run lenet5-7500-flops --conf conf/lenet5-fashion.properties data.train.limit=7500 \
       turbo.target.compression=0 turbo.target.flops=300000 ;;
     *) echo "unknown group $group" >&2; exit 2 ;;

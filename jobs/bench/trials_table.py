@@ -3,7 +3,8 @@
 
 Usage: python3 jobs/bench/trials_table.py [--test] runs/NAME ...
 One row per run (runs/NAME/result/metrics.json): the settings in which it differs from the others (every
-configuration key, the output folder left out, whose value in this run is not the value most of the runs have), the validation accuracy after
+configuration key, the output folder left out, whose value in this run is not the one more than half of the runs
+have; every run's value where no value has a majority), the validation accuracy after
 fine-tuning (and the test accuracy with --test), the share of occupied 8x8 tiles weighted by layer size, the units
 kept, the non-zeros per layer after unit removal and the FLOPs per sample.
 """
@@ -17,11 +18,15 @@ def load(path):
 
 
 def own_settings(runs):
-    """For each run, the keys whose value differs from the one most runs have (None: the key is not set)."""
+    """For each run, the keys whose value is not the majority's (a key not set shows as its default)."""
     keys = sorted({k for m in runs for k in m["config"] if k != "output"})
-    values = {k: [m["config"].get(k) for m in runs] for k in keys}
-    usual = {k: max(set(v), key=lambda x: (v.count(x), x is not None, str(x))) for k, v in values.items()}
-    return [" ".join(f"{k}={m['config'].get(k, '(unset)')}" for k in keys if m["config"].get(k) != usual[k])
+    usual = {}
+    for k in keys:
+        values = [m["config"].get(k) for m in runs]
+        majority = [v for v in set(values) if values.count(v) * 2 > len(values)]
+        if len(set(values)) > 1:
+            usual[k] = majority[0] if majority else object()
+    return [" ".join(f"{k}={m['config'].get(k, '(default)')}" for k in usual if m["config"].get(k) != usual[k])
             for m in runs]
 
 
