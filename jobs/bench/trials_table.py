@@ -4,35 +4,28 @@
 Usage: python3 jobs/bench/trials_table.py [--test] runs/NAME ...
 One row per run (runs/NAME/result/metrics.json): the settings in which it differs from the others (every
 configuration key, the output folder left out, whose value in this run is not the one more than half of the runs
-have; every run's value where no value has a majority), the validation accuracy after
-fine-tuning (and the test accuracy with --test), the share of occupied 8x8 tiles weighted by layer size, the units
-kept, the non-zeros per layer after unit removal and the FLOPs per sample.
+have, every run's value where no value has a majority; "(default)" where the run did not set the key), the
+validation accuracy after fine-tuning (and the test accuracy with --test; empty for a run that did not evaluate
+it), the share of occupied 8x8 tiles weighted by layer size, the units kept, the non-zeros per layer after unit
+removal (the mask's count, marked, for runs that did not record it) and the FLOPs per sample.
 """
 import json
 import sys
 from pathlib import Path
 
-
-def load(path):
-    return json.loads((Path(path) / "result" / "metrics.json").read_text())
+from results_table import compress_run
 
 
-def own_settings(runs):
-    """For each run, the keys whose value is not the majority's (a key not set shows as its default)."""
-    keys = sorted({k for m in runs for k in m["config"] if k != "output"})
+def own_settings(configs):
+    """For each run, the keys whose value is not the majority's."""
+    keys = sorted({k for c in configs for k in c if k != "output"})
     usual = {}
     for k in keys:
-        values = [m["config"].get(k) for m in runs]
+        values = [c.get(k) for c in configs]
         majority = [v for v in set(values) if values.count(v) * 2 > len(values)]
         if len(set(values)) > 1:
             usual[k] = majority[0] if majority else object()
-    return [" ".join(f"{k}={m['config'].get(k, '(default)')}" for k in usual if m["config"].get(k) != usual[k])
-            for m in runs]
-
-
-def tiles(m):
-    layers = m["layers"]
-    return sum(l["tile_occupancy_8"] * l["weights"] for l in layers) / sum(l["weights"] for l in layers)
+    return [" ".join(f"{k}={c.get(k, '(default)')}" for k in usual if c.get(k) != usual[k]) for c in configs]
 
 
 def main(argv):
@@ -40,19 +33,20 @@ def main(argv):
     paths = [a for a in argv if a != "--test"]
     if not paths:
         sys.exit(__doc__)
-    runs = [load(p) for p in paths]
-    settings = own_settings(runs)
+    configs = [json.loads((Path(p) / "result" / "metrics.json").read_text())["config"] for p in paths]
+    runs = [compress_run(p) for p in paths]
     header = ["run", "settings", "validation"] + (["test"] if test else []) + [
         "8x8 tiles", "units kept", "non-zeros per layer", "FLOPs per sample"]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
-    for path, m, own in zip(paths, runs, settings):
-        cells = [Path(path).name, own or "(as most)", f"{m['accuracy']['validation']['fine_tuned']:.4f}"]
+    for r, own in zip(runs, own_settings(configs)):
+        cells = [r["run"], own or "(as most)", f"{r['validation']['fine_tuned']:.4f}"]
         if test:
-            cells.append(f"{m['accuracy']['test']['fine_tuned']:.4f}")
-        cells += [f"{tiles(m):.1%}", "/".join(str(l["units_kept"]) for l in m["layers"]),
-                  " / ".join(f"{l['nonzeros_after_removal']:,}" for l in m["layers"]),
-                  f"{m['flops']['compressed']:,}"]
+            cells.append(f"{r['test']['fine_tuned']:.4f}" if "fine_tuned" in r["test"] else "")
+        nonzeros = r["nonzeros_per_layer_after_removal"]
+        counts = " / ".join(f"{n:,}" for n in nonzeros or r["nonzeros_per_layer"]) + ("" if nonzeros else " (mask)")
+        cells += [f"{r['tile_occupancy_8']:.1%}", "/".join(str(u) for u in r["units_kept"]), counts,
+                  f"{r['flops']:,}"]
         print("| " + " | ".join(cells) + " |")
 
 

@@ -21,6 +21,10 @@ final class InferencePooling {
   /** The pooled n samples, in the first {@code C * n * outH * outW} floats of the returned buffer. */
   float[] apply(float[] input, int n) {
     int planes = pool.channels() * n;
+    if (pool.size() == 2 && pool.stride() == 2) {
+      poolTwoByTwo(input, planes);
+      return output;
+    }
     int inW = pool.inWidth();
     int inPlane = pool.inHeight() * inW;
     int outH = pool.outHeight();
@@ -28,21 +32,9 @@ final class InferencePooling {
     int size = pool.size();
     int stride = pool.stride();
     for (int plane = 0; plane < planes; plane++) {
-      int in = plane * inPlane;
-      int out = plane * outH * outW;
       for (int oy = 0; oy < outH; oy++) {
-        int top = in + oy * stride * inW;
-        int row = out + oy * outW;
-        if (size == 2 && stride == 2) {
-          // the larger of two rows first: contiguous, so the compiler vectorises it; then of neighbouring columns
-          for (int x = 0; x < 2 * outW; x++) {
-            rowMax[x] = Math.max(input[top + x], input[top + inW + x]);
-          }
-          for (int ox = 0; ox < outW; ox++) {
-            output[row + ox] = Math.max(rowMax[2 * ox], rowMax[2 * ox + 1]);
-          }
-          continue;
-        }
+        int top = plane * inPlane + oy * stride * inW;
+        int row = (plane * outH + oy) * outW;
         for (int ox = 0; ox < outW; ox++) {
           int corner = top + ox * stride;
           float max = input[corner];
@@ -56,5 +48,28 @@ final class InferencePooling {
       }
     }
     return output;
+  }
+
+  /**
+   * The common 2x2 window with stride 2: the larger of two input rows first (contiguous, so the compiler vectorises
+   * it), then of neighbouring columns.
+   */
+  private void poolTwoByTwo(float[] input, int planes) {
+    int inW = pool.inWidth();
+    int inPlane = pool.inHeight() * inW;
+    int outH = pool.outHeight();
+    int outW = pool.outWidth();
+    for (int plane = 0; plane < planes; plane++) {
+      for (int oy = 0; oy < outH; oy++) {
+        int top = plane * inPlane + 2 * oy * inW;
+        int row = (plane * outH + oy) * outW;
+        for (int x = 0; x < 2 * outW; x++) {
+          rowMax[x] = Math.max(input[top + x], input[top + inW + x]);
+        }
+        for (int ox = 0; ox < outW; ox++) {
+          output[row + ox] = Math.max(rowMax[2 * ox], rowMax[2 * ox + 1]);
+        }
+      }
+    }
   }
 }

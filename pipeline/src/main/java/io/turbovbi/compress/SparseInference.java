@@ -26,8 +26,8 @@ import java.util.Random;
  */
 public final class SparseInference {
   /**
-   * Samples per pass through the layers: large batches go through in chunks, so that the activations of a chunk
-   * (a few hundred kB for LeNet-5) stay in cache.
+   * Samples per pass through the layers: large batches go through in chunks, so that no step's buffer grows with
+   * the batch (for LeNet-5 the largest, conv1's unfolded input, is 1.8 MB at 32 samples).
    */
   private static final int CHUNK = 32;
 
@@ -37,36 +37,11 @@ public final class SparseInference {
   private final float[] chunkInput;
 
   private interface Step {
-    /** Input of n samples in; the output, feature-major, in the first floats of the returned buffer. */
+    /**
+     * Input of n samples in; the output, in the layout of the layer's output, in the first floats of the returned
+     * buffer, which may be the input buffer itself (ReLU works in place).
+     */
     float[] apply(float[] input, int n);
-  }
-
-  /** One way to run a weight layer: x of n samples in, y out. */
-  private interface Kernel {
-    void apply(float[] x, int n, float[] y);
-  }
-
-  /** A weight layer's kernels, of which the chosen one runs. */
-  private static final class KernelChoice implements Step {
-    private final List<String> names = new ArrayList<>();
-    private final List<Kernel> kernels = new ArrayList<>();
-    private final float[] output;
-    private int chosen;
-
-    KernelChoice(int outputLength) {
-      output = new float[outputLength];
-    }
-
-    void add(String name, Kernel kernel) {
-      names.add(name);
-      kernels.add(kernel);
-    }
-
-    @Override
-    public float[] apply(float[] input, int n) {
-      kernels.get(chosen).apply(input, n, output);
-      return output;
-    }
   }
 
   /** Kernels chosen for chunks of {@value #CHUNK} samples. */
@@ -103,14 +78,13 @@ public final class SparseInference {
     }
     float[] logits = new float[n * network.classes()];
     for (KernelChoice choice : choices) {
-      choice.chosen = WeightKernels.fastest(choice.kernels.size(), c -> choice.chosen = c,
-          () -> predictChunk(rows, 0, n, logits, 0));
+      choice.select(WeightKernels.fastest(choice.size(), choice::select, () -> predictChunk(rows, 0, n, logits, 0)));
     }
   }
 
   /** The kernel chosen for each weight layer, in network order. */
   public List<String> kernels() {
-    return choices.stream().map(choice -> choice.names.get(choice.chosen)).toList();
+    return choices.stream().map(KernelChoice::selectedName).toList();
   }
 
   /** The step of one layer; {@code channels} are the channels of its input when it is spatial. */
@@ -121,30 +95,28 @@ public final class SparseInference {
       int in = dense.inputSize();
       float[] w = Arrays.copyOfRange(params, weights.offset(), weights.end());
       float[] bias = bias(params, index, out);
-      KernelChoice choice = chosen(new KernelChoice(out * CHUNK));
+      KernelChoice choice = addChoice(new KernelChoice(out * CHUNK));
       for (CompactConvolution.KernelFactory factory : WeightKernels.FACTORIES) {
         WeightKernel kernel = factory.create(w, bias, out, in);
         choice.add(kernel.name(), kernel::multiply);
       }
-      return choice;
+      return choice::apply;
     }
     if (layer instanceof Conv2DLayer conv) {
       ConvGeometry g = conv.geometry();
       ParamBlock weights = network.block(index, ParamKind.WEIGHT);
       float[] bias = bias(params, index, g.outChannels());
-      KernelChoice choice = chosen(new KernelChoice(g.outChannels() * CHUNK * g.outPlane()));
-      float[] unfolded = null;
+      KernelChoice choice = addChoice(new KernelChoice(g.outChannels() * CHUNK * g.outPlane()));
+      KeptColumns columns = new KeptColumns(g, params, weights.offset());
+      float[] unfolded = new float[columns.unfoldedLength(CHUNK)];
       for (CompactConvolution.KernelFactory factory : WeightKernels.FACTORIES) {
-        CompactConvolution compact = new CompactConvolution(g, params, weights.offset(), bias, factory);
-        // the kept columns, and so the unfolded input, are the same whatever the kernel
-        float[] scratch = unfolded != null ? unfolded : new float[compact.unfoldedLength(CHUNK)];
-        unfolded = scratch;
-        choice.add("gemm-" + compact.kernelName() + " (" + compact.keptColumns() + " of " + g.patchSize()
-            + " columns)", (x, n, y) -> compact.apply(x, n, scratch, y));
+        CompactConvolution compact = new CompactConvolution(columns, params, weights.offset(), bias, factory);
+        choice.add("gemm-" + compact.kernelName() + " (" + columns.count() + " of " + g.patchSize() + " columns)",
+            (x, n, y) -> compact.apply(x, n, unfolded, y));
       }
       SparseConvolution direct = SparseConvolution.of(g, params, weights.offset());
       choice.add("direct", (x, n, y) -> direct.apply(x, n, bias, 0, y));
-      return choice;
+      return choice::apply;
     }
     if (layer instanceof ReluLayer relu) {
       int features = relu.outputSize();
@@ -179,7 +151,7 @@ public final class SparseInference {
     return out;
   }
 
-  private KernelChoice chosen(KernelChoice choice) {
+  private KernelChoice addChoice(KernelChoice choice) {
     choices.add(choice);
     return choice;
   }
@@ -198,8 +170,8 @@ public final class SparseInference {
     return logits;
   }
 
-  /** Logits of rows from .. from + n - 1 (n at most {@value #CHUNK}) into logits from {@code at} on. */
-  private void predictChunk(float[] rows, int from, int n, float[] logits, int at) {
+  /** Logits of rows from .. from + n - 1 (n at most {@value #CHUNK}) into logits from logitsOffset on. */
+  private void predictChunk(float[] rows, int from, int n, float[] logits, int logitsOffset) {
     int d = network.inputSize();
     int first = from * d;
     float[] activation = chunkInput;
@@ -224,7 +196,7 @@ public final class SparseInference {
     int classes = network.classes();
     for (int j = 0; j < classes; j++) {
       for (int s = 0; s < n; s++) {
-        logits[at + s * classes + j] = activation[j * n + s];
+        logits[logitsOffset + s * classes + j] = activation[j * n + s];
       }
     }
   }

@@ -4,7 +4,8 @@ import io.turbovbi.nn.ConvGeometry;
 
 /**
  * For each kernel row (column) k of a convolution, the output rows (columns) [first, end) whose input under k is
- * not padding: computed once, so that inference loops do not divide per weight and sample.
+ * not padding (empty, end = first, where the kernel offset only ever sees padding): computed once, so that inference
+ * loops do not divide per weight and sample.
  */
 final class ValidOutputs {
   private final int[] first;
@@ -18,8 +19,8 @@ final class ValidOutputs {
     columnsEnd = new int[k];
     for (int i = 0; i < k; i++) {
       first[i] = g.firstValidOutput(i);
-      rowsEnd[i] = g.validOutputRowsEnd(i);
-      columnsEnd[i] = g.validOutputColumnsEnd(i);
+      rowsEnd[i] = Math.max(first[i], g.validOutputRowsEnd(i));
+      columnsEnd[i] = Math.max(first[i], g.validOutputColumnsEnd(i));
     }
   }
 

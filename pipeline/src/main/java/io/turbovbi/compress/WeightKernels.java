@@ -9,10 +9,10 @@ import java.util.function.IntConsumer;
  * run-length segments), and the choice among them by measurement.
  */
 final class WeightKernels {
-  /** Each candidate runs at least this many times and for at least this long per round; its best time counts. */
-  private static final int MIN_REPEATS = 5;
+  /** Each way runs at least this many times and for at least this long per round; its best time counts. */
+  static final int MIN_REPEATS = 5;
   private static final long MIN_NANOS = 10_000_000L;
-  private static final int ROUNDS = 3;
+  static final int ROUNDS = 3;
 
   private WeightKernels() {}
 

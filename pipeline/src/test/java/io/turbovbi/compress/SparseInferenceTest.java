@@ -68,6 +68,18 @@ class SparseInferenceTest {
   }
 
   @Test
+  void poolingWindowsOtherThanTwoByTwoMatchTheEngine() {
+    assertSameAsEngine("conv(4,3) relu maxpool(3,stride=2) flatten dense(5)", 2, 11, 0.3, 5);
+    assertSameAsEngine("conv(4,3) relu maxpool(2,stride=1) flatten dense(5)", 1, 8, 0.3, 3);
+  }
+
+  @Test
+  void aKernelOffsetThatOnlyEverSeesPaddingContributesNothing() {
+    // a 5x5 kernel with padding 2 on a 1x1 map: only its centre weight ever meets the input
+    assertSameAsEngine("conv(3,5,pad=2) relu flatten dense(5)", 2, 1, 0.9, 4);
+  }
+
+  @Test
   void batchesLargerThanAChunkMatchTheEngine() {
     assertSameAsEngine("conv(6,3) relu maxpool(2) flatten dense(8) relu dense(5)", 1, 8, 0.2, 70);
   }

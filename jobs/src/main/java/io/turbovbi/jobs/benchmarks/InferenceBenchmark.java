@@ -91,6 +91,7 @@ public final class InferenceBenchmark {
         // the first choice runs while the JIT is still compiling the kernels; the second is the one measured
         new SparseInference(mean, batch);
         SparseInference sparse = new SparseInference(mean, batch);
+        checkAgreement(entries.get(m)[1], sparse.predict(images, 0, batch), model, engine, images, batch);
         variants.add(new Variant(entries.get(m)[0], "best kernels", compressed.describe(),
             String.join(" / ", sparse.kernels()), from -> sparse.predict(images, from, batch)));
       }
@@ -109,6 +110,22 @@ public final class InferenceBenchmark {
       }
     } finally {
       engines.forEach(GradientEngine::close);
+    }
+  }
+
+  /**
+   * Refuses to time kernels whose logits differ from the engine's on the first batch: a benchmark of a wrong
+   * forward pass would report a speed that means nothing.
+   */
+  private static void checkAgreement(String path, float[] sparseLogits, CompressedNetworkModel.ModelData model,
+                                     GradientEngine engine, float[] images, int batch) {
+    float[] expected = new float[sparseLogits.length];
+    engine.predict(model.params(), images, 0, batch, expected);
+    for (int i = 0; i < expected.length; i++) {
+      if (!(Math.abs(expected[i] - sparseLogits[i]) <= 1e-3 * (1 + Math.abs(expected[i])))) {
+        throw new IllegalStateException("the chosen kernels of " + path + " give logit " + sparseLogits[i]
+            + " where the engine gives " + expected[i] + " (entry " + i + "): not timed");
+      }
     }
   }
 
