@@ -1,5 +1,7 @@
 package io.turbovbi.compress;
 
+import io.turbovbi.nn.Kernels;
+
 /**
  * Block-compressed rows: W cut into blockRows x blockCols tiles, the tiles holding any non-zero kept whole (their
  * zeros included) with one column index per tile: fewer indices and regular inner loops, at the price of the
@@ -81,11 +83,7 @@ final class BlockCsrKernel implements WeightKernel {
           int target = (br * blockRows + i) * width;
           int tile = (t * blockRows + i) * blockCols;
           for (int j = 0; j < colEnd; j++) {
-            float w = values[tile + j];
-            int source = (firstColumn[t] + j) * width;
-            for (int s = 0; s < width; s++) {
-              y[target + s] += w * x[source + s];
-            }
+            Kernels.axpy(values[tile + j], x, (firstColumn[t] + j) * width, y, target, width);
           }
         }
       }

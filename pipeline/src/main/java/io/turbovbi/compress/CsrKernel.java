@@ -1,5 +1,6 @@
 package io.turbovbi.compress;
 
+import io.turbovbi.nn.Kernels;
 import java.util.Arrays;
 
 /** Compressed rows: row r's non-zeros are columns[start[r] .. start[r + 1]) with their values. */
@@ -53,11 +54,7 @@ final class CsrKernel implements WeightKernel {
       int target = r * width;
       Arrays.fill(y, target, target + width, bias[r]);
       for (int i = start[r]; i < start[r + 1]; i++) {
-        float w = values[i];
-        int source = columns[i] * width;
-        for (int s = 0; s < width; s++) {
-          y[target + s] += w * x[source + s];
-        }
+        Kernels.axpy(values[i], x, columns[i] * width, y, target, width);
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.turbovbi.compress;
 
+import io.turbovbi.nn.Kernels;
 import java.util.Arrays;
 
 /**
@@ -77,10 +78,7 @@ final class SegmentKernel implements WeightKernel {
       for (int i = start[r]; i < start[r + 1]; i++) {
         int source = firstColumn[i] * width;
         for (int v = valueStart[i]; v < valueStart[i + 1]; v++, source += width) {
-          float w = values[v];
-          for (int s = 0; s < width; s++) {
-            y[target + s] += w * x[source + s];
-          }
+          Kernels.axpy(values[v], x, source, y, target, width);
         }
       }
     }

@@ -1,6 +1,7 @@
 package io.turbovbi.compress;
 
 import io.turbovbi.nn.ConvGeometry;
+import io.turbovbi.nn.Kernels;
 import java.util.Arrays;
 
 /**
@@ -85,9 +86,7 @@ final class SparseConvolution {
             int in = source + (oy * stride - pad + ky) * inW - pad + kx;
             int out = target + oy * outW;
             if (stride == 1) {
-              for (int ox = oxStart; ox < oxEnd; ox++) {
-                output[out + ox] += w * input[in + ox];
-              }
+              Kernels.axpy(w, input, in + oxStart, output, out + oxStart, oxEnd - oxStart);
             } else {
               for (int ox = oxStart; ox < oxEnd; ox++) {
                 output[out + ox] += w * input[in + ox * stride];

@@ -51,9 +51,10 @@ public final class SparseInference {
 
   /**
    * Kernels chosen by timing whole forward passes of min(batch, {@value #CHUNK}) random samples, one weight layer
-   * after the other in network order, each tried in every kernel with the layers before it in their chosen kernels
-   * and the layers after it in their first: a layer's speed depends on what runs around it (caches, the JIT), so
-   * timing a layer alone can favour a kernel that slows the whole pass.
+   * after the other in network order, each tried in every kernel with the other layers in their kernels of the
+   * moment: a layer's speed depends on what runs around it (caches, the JIT), so timing a layer alone can favour a
+   * kernel that slows the whole pass. Two sweeps over the layers: in the first the JIT is still compiling the
+   * kernels tried later, which makes the first layers' timings unreliable; the second decides.
    */
   public SparseInference(MeanNetwork model, int batch) {
     this.network = model.network();
@@ -77,8 +78,11 @@ public final class SparseInference {
       rows[i] = (float) random.nextGaussian();
     }
     float[] logits = new float[n * network.classes()];
-    for (KernelChoice choice : choices) {
-      choice.select(WeightKernels.fastest(choice.size(), choice::select, () -> predictChunk(rows, 0, n, logits, 0)));
+    for (int sweep = 0; sweep < 2; sweep++) {
+      for (KernelChoice choice : choices) {
+        choice.select(WeightKernels.fastest(choice.size(), choice::select,
+            () -> predictChunk(rows, 0, n, logits, 0)));
+      }
     }
   }
 

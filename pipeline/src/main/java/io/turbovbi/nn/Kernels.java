@@ -3,8 +3,10 @@ package io.turbovbi.nn;
 import java.util.logging.Logger;
 
 /**
- * Elementwise float kernels of the training step that {@link Math} serves only one value at a time: exp of the
- * log-variances and the standard normal noise of the local reparameterisation trick. With the incubator module
+ * Elementwise float kernels that {@link Math} and the JIT serve only one value at a time: exp of the log-variances
+ * and the standard normal noise of the local reparameterisation trick in training, and the multiply-add of a scaled
+ * row into another (axpy) of the sparse inference kernels, which the JIT does not vectorise because it cannot rule
+ * out that the two rows overlap. With the incubator module
  * {@code jdk.incubator.vector} on the module path ({@code --add-modules jdk.incubator.vector}) they run on the
  * Java Vector API, otherwise as scalar loops. Both forms perform the same float operations in the same order, so
  * their results are bit for bit the same (tested): a run does not depend on whether a JVM has the module.
@@ -18,6 +20,8 @@ public final class Kernels {
     void exp(float[] source, int sourceOffset, float[] target, int targetOffset, int length);
 
     void gaussian(long key, int first, float[] target, int offset, int count);
+
+    void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int length);
   }
 
   private Kernels() {}
@@ -54,5 +58,10 @@ public final class Kernels {
    */
   public static void gaussian(long key, int first, float[] target, int offset, int count) {
     IMPL.gaussian(key, first, target, offset, count);
+  }
+
+  /** y[yOffset + i] += a * x[xOffset + i] for i in [0, length): a product rounded, then a sum rounded. */
+  public static void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int length) {
+    IMPL.axpy(a, x, xOffset, y, yOffset, length);
   }
 }

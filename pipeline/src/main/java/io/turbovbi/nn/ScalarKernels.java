@@ -53,6 +53,13 @@ final class ScalarKernels implements Kernels.Impl {
   static final int LOWBIAS_M2 = 0x846ca68b;
 
   @Override
+  public void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int length) {
+    for (int i = 0; i < length; i++) {
+      y[yOffset + i] += a * x[xOffset + i];
+    }
+  }
+
+  @Override
   public void exp(float[] source, int sourceOffset, float[] target, int targetOffset, int length) {
     for (int i = 0; i < length; i++) {
       target[targetOffset + i] = exp(source[sourceOffset + i]);

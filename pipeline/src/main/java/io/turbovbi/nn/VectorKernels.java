@@ -65,6 +65,18 @@ final class VectorKernels implements Kernels.Impl {
   }
 
   @Override
+  public void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int length) {
+    int i = 0;
+    for (int end = FLOATS.loopBound(length); i < end; i += FLOATS.length()) {
+      FloatVector.fromArray(FLOATS, x, xOffset + i).mul(a).add(FloatVector.fromArray(FLOATS, y, yOffset + i))
+          .intoArray(y, yOffset + i);
+    }
+    for (; i < length; i++) {
+      y[yOffset + i] += a * x[xOffset + i];
+    }
+  }
+
+  @Override
   public void exp(float[] source, int sourceOffset, float[] target, int targetOffset, int length) {
     int i = 0;
     for (int end = FLOATS.loopBound(length); i < end; i += FLOATS.length()) {

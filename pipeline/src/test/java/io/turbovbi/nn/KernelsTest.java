@@ -50,6 +50,21 @@ class KernelsTest {
     vector.exp(x, 3, fromVector, 1, x.length - 3);
     scalar.exp(x, 3, fromScalar, 1, x.length - 3);
     assertArrayEquals(fromScalar, fromVector);
+    for (int length : new int[] {0, 1, 7, 8, 9, 64, 1000}) {
+      float[] y = new float[length + 5];
+      for (int i = 0; i < y.length; i++) {
+        y[i] = (float) random.nextGaussian();
+      }
+      float[] yVector = y.clone();
+      float[] yScalar = y.clone();
+      vector.axpy(-1.7f, x, 11, yVector, 4, length);
+      scalar.axpy(-1.7f, x, 11, yScalar, 4, length);
+      assertArrayEquals(yScalar, yVector, "axpy of " + length);
+      for (int i = 0; i < y.length; i++) {
+        float expected = i >= 4 && i < 4 + length ? y[i] + -1.7f * x[11 + i - 4] : y[i];
+        assertEquals(expected, yScalar[i], "axpy of " + length + " at " + i);
+      }
+    }
     for (long key : new long[] {0, 1, -1, 0x9E3779B97F4A7C15L, random.nextLong()}) {
       vector.gaussian(key, 17, fromVector, 2, x.length - 2);
       scalar.gaussian(key, 17, fromScalar, 2, x.length - 2);

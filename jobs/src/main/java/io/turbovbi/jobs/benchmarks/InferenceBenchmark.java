@@ -88,8 +88,6 @@ public final class InferenceBenchmark {
         variants.add(new Variant(entries.get(m)[0], "dense layers", compressed.describe(), "",
             from -> engine.predict(model.params(), images, from, batch, logits)));
         MeanNetwork mean = new MeanNetwork(NetworkSpec.parse(model.description()), compressed, model.params());
-        // the first choice runs while the JIT is still compiling the kernels; the second is the one measured
-        new SparseInference(mean, batch);
         SparseInference sparse = new SparseInference(mean, batch);
         checkAgreement(entries.get(m)[1], sparse.predict(images, 0, batch), model, engine, images, batch);
         variants.add(new Variant(entries.get(m)[0], "best kernels", compressed.describe(),
