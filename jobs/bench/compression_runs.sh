@@ -97,7 +97,9 @@ for group in "${groups[@]}"; do
         mrf.row.p01=0.2,0.25,0.25 mrf.row.p10=0.52,0.625,0.625 mrf.col.p01=0.2,0.25,0.25 mrf.col.p10=0.52,0.625,0.625
       run trial-lenet5-7500-graph-grid-first "${lenet5[@]}" mrf.mode=graph \
         mrf.row.p01=0.2,0.2,0.2,0.25 mrf.row.p10=0.55,0.55,0.55,0.625 mrf.col.p01=0.2,0.2,0.2,0.25 \
-        mrf.col.p10=0.55,0.55,0.55,0.625 ;;
+        mrf.col.p10=0.55,0.55,0.55,0.625
+      run trial-lenet5-7500-graph-bbar-conv1-1e-5 "${lenet5[@]}" mrf.mode=graph prior.bbar=1e-5,1e-4,1e-4,1e-4
+      run trial-lenet5-7500-graph-bbar-conv1-1e-6 "${lenet5[@]}" mrf.mode=graph prior.bbar=1e-6,1e-4,1e-4,1e-4 ;;
     layered-lenet300)
       layered=(mrf.mode=graph mrf.row.p01=0.2,0.25,0.25 mrf.row.p10=0.55,0.625,0.625 mrf.col.p01=0.2,0.25,0.25
         mrf.col.p10=0.55,0.625,0.625)

@@ -107,6 +107,12 @@ def allocation(rows):
     return "\n".join(out)
 
 
+def sizes(group):
+    """The group's training-set sizes, the first one's first: "55,000" or "55,000 or 54,983"."""
+    distinct = list(dict.fromkeys(r["train_size"] for r in group))
+    return " or ".join(f"{size:,}" for size in distinct)
+
+
 def main(argv):
     options = {}
     while argv[:1] in (["--json"], ["--into"], ["--previous"]):
@@ -117,11 +123,13 @@ def main(argv):
     rows = [r for r in previous if r["run"] not in names] + new
     groups = {}
     for r in rows:
-        groups.setdefault((r["network"], r["train_size"]), []).append(r)
-    text = "".join(f"\n{network}, {size:,} training images:\n\n{table(group)}\n\nNon-zero weights per layer "
+        key = next((k for k in groups if k[0] == r["network"] and abs(k[1] - r["train_size"]) <= 0.01 * k[1]),
+                   (r["network"], r["train_size"]))
+        groups.setdefault(key, []).append(r)
+    text = "".join(f"\n{network}, {sizes(group)} training images:\n\n{table(group)}\n\nNon-zero weights per layer "
                    f"(after unit removal; \"(mask)\": the mask's count, for runs that did not record it):\n\n"
                    f"{allocation(group)}\n"
-                   for (network, size), group in groups.items())
+                   for (network, _), group in groups.items())
     print(text)
     if "--json" in options:
         Path(options["--json"]).write_text(json.dumps(rows, indent=1) + "\n")
