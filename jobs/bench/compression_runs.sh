@@ -6,7 +6,8 @@
 # tables and docs/results.json.
 # Usage: jobs/bench/compression_runs.sh [GROUP...] with groups lenet300-7500 lenet300-full lenet5-7500 lenet5-flops
 # schedule warmup lenet5-full graph-lenet300-7500 graph-lenet300-full graph-lenet5-7500 graph-lenet5-full layer-trials
-# layered-lenet300 (default: all, in this order); each run writes runs/NAME. Hours on 2 cores: run the groups you need.
+# layered-lenet300 layered-lenet5-full (default: all, in this order); each run writes runs/NAME. Hours on 2 cores: run
+# the groups you need.
 # The graph-* groups run graph mode beside rows and grid with the committed (sub-critical) chains p01 = 0.25,
 # p10 = 0.625 ("-subcritical": the earlier rows and grid runs used 0.2 / 0.5, at the critical coupling), and iid
 # again with today's code ("-rerun"; iid does not depend on p01 and p10, which keep lambda).
@@ -15,6 +16,8 @@
 # layered-lenet300: the per-layer setting the trials chose (stronger chains on the first layer's image grids:
 # "-layered") beside graph and iid with the same code, three seeds at 7,500 images and one on the full set ("-v2":
 # graph and iid again with the code of this comparison).
+# layered-lenet5-full: LeNet-5 in graph mode with the per-layer precision prior the trials chose (prior.bbar 1e-3 on
+# conv1, 1e-4 elsewhere: conv1 keeps fewer weights), and with 1e-2 on conv1 (fewer FLOPs, less accurate on validation).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # TURBOVBI_JAR: a copy of the runnable jar (beside its lib/) to keep running while the project is rebuilt
@@ -46,7 +49,8 @@ methods() {
 mkdir -p runs
 groups=("$@")
 [ ${#groups[@]} -gt 0 ] || groups=(lenet300-7500 lenet300-full lenet5-7500 lenet5-flops schedule warmup lenet5-full
-  graph-lenet300-7500 graph-lenet300-full graph-lenet5-7500 graph-lenet5-full layer-trials layered-lenet300)
+  graph-lenet300-7500 graph-lenet300-full graph-lenet5-7500 graph-lenet5-full layer-trials layered-lenet300
+  layered-lenet5-full)
 for group in "${groups[@]}"; do
   case "$group" in
     lenet300-7500) methods lenet300-7500 --conf conf/lenet300-fashion.properties data.train.limit=7500 ;;
@@ -99,7 +103,8 @@ for group in "${groups[@]}"; do
         mrf.row.p01=0.2,0.2,0.2,0.25 mrf.row.p10=0.55,0.55,0.55,0.625 mrf.col.p01=0.2,0.2,0.2,0.25 \
         mrf.col.p10=0.55,0.55,0.55,0.625
       run trial-lenet5-7500-graph-bbar-conv1-1e-5 "${lenet5[@]}" mrf.mode=graph prior.bbar=1e-5,1e-4,1e-4,1e-4
-      run trial-lenet5-7500-graph-bbar-conv1-1e-6 "${lenet5[@]}" mrf.mode=graph prior.bbar=1e-6,1e-4,1e-4,1e-4 ;;
+      run trial-lenet5-7500-graph-bbar-conv1-1e-3 "${lenet5[@]}" mrf.mode=graph prior.bbar=1e-3,1e-4,1e-4,1e-4
+      run trial-lenet5-7500-graph-bbar-conv1-1e-2 "${lenet5[@]}" mrf.mode=graph prior.bbar=1e-2,1e-4,1e-4,1e-4 ;;
     layered-lenet300)
       layered=(mrf.mode=graph mrf.row.p01=0.2,0.25,0.25 mrf.row.p10=0.55,0.625,0.625 mrf.col.p01=0.2,0.25,0.25
         mrf.col.p10=0.55,0.625,0.625)
@@ -112,6 +117,10 @@ for group in "${groups[@]}"; do
       run lenet300-full-graph-layered --conf conf/lenet300-fashion.properties "${layered[@]}"
       run lenet300-full-graph-v2 --conf conf/lenet300-fashion.properties mrf.mode=graph
       run lenet300-full-iid-v2 --conf conf/lenet300-fashion.properties method=iid ;;
+    layered-lenet5-full)
+      run lenet5-full-graph-layered --conf conf/lenet5-fashion.properties mrf.mode=graph prior.bbar=1e-3,1e-4,1e-4,1e-4
+      run lenet5-full-graph-bbar-conv1-1e-2 --conf conf/lenet5-fashion.properties mrf.mode=graph \
+        prior.bbar=1e-2,1e-4,1e-4,1e-4 ;;
     lenet5-flops) run lenet5-7500-flops --conf conf/lenet5-fashion.properties data.train.limit=7500 \
       turbo.target.compression=0 turbo.target.flops=300000 ;;
     *) echo "unknown group $group" >&2; exit 2 ;;
