@@ -51,8 +51,8 @@ final class InferencePooling {
   }
 
   /**
-   * The common 2x2 window with stride 2: the larger of two input rows first (contiguous, so the compiler vectorises
-   * it), then of neighbouring columns.
+   * The common 2x2 window with stride 2 in two plain loops: the larger of two input rows first, then of
+   * neighbouring columns of that.
    */
   private void poolTwoByTwo(float[] input, int planes) {
     int inW = pool.inWidth();
