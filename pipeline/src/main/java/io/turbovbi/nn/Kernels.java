@@ -6,10 +6,10 @@ import java.util.logging.Logger;
  * Elementwise float kernels that {@link Math} and the JIT serve only one value at a time: exp of the log-variances
  * and the standard normal noise of the local reparameterisation trick in training, and the multiply-add of a scaled
  * row into another (axpy) of the sparse inference kernels, which the JIT does not vectorise because it cannot rule
- * out that the two rows overlap. With the incubator module
- * {@code jdk.incubator.vector} on the module path ({@code --add-modules jdk.incubator.vector}) they run on the
- * Java Vector API, otherwise as scalar loops. Both forms perform the same float operations in the same order, so
- * their results are bit for bit the same (tested): a run does not depend on whether a JVM has the module.
+ * out that the two rows overlap. With the incubator module {@code jdk.incubator.vector} on the module path
+ * ({@code --add-modules jdk.incubator.vector}) they run on the Java Vector API, otherwise as scalar loops. Both
+ * forms perform the same float operations in the same order, so their results are bit for bit the same (tested): a
+ * run does not depend on whether a JVM has the module.
  */
 public final class Kernels {
   private static final String VECTOR_MODULE = "jdk.incubator.vector";
