@@ -46,6 +46,9 @@ methods() {
   run "$prefix-iid" "$@" method=iid
   run "$prefix-magnitude" "$@" method=magnitude
 }
+# The per-layer setting the layer trials chose for LeNet-300-100: stronger chains on the first layer's image grids.
+layered=(mrf.mode=graph mrf.row.p01=0.2,0.25,0.25 mrf.row.p10=0.55,0.625,0.625 mrf.col.p01=0.2,0.25,0.25
+  mrf.col.p10=0.55,0.625,0.625)
 mkdir -p runs
 groups=("$@")
 [ ${#groups[@]} -gt 0 ] || groups=(lenet300-7500 lenet300-full lenet5-7500 lenet5-flops schedule warmup lenet5-full
@@ -88,14 +91,12 @@ for group in "${groups[@]}"; do
         mrf.gate.prior=0.5,0.1,0.5 mrf.gate.leak=0.05,0.01,0.05
       run trial-lenet300-7500-graph-gates-first "${lenet300[@]}" mrf.mode=graph \
         mrf.gate.prior=0.1,0.5,0.5 mrf.gate.leak=0.01,0.05,0.05
-      run trial-lenet300-7500-graph-grid-first "${lenet300[@]}" mrf.mode=graph \
-        mrf.row.p01=0.2,0.25,0.25 mrf.row.p10=0.55,0.625,0.625 mrf.col.p01=0.2,0.25,0.25 mrf.col.p10=0.55,0.625,0.625
+      run trial-lenet300-7500-graph-grid-first "${lenet300[@]}" "${layered[@]}"
       lenet5=(--conf conf/lenet5-fashion.properties data.train.limit=7500 data.test.evaluate=false)
       run trial-lenet5-7500-graph "${lenet5[@]}" mrf.mode=graph
       run trial-lenet5-7500-graph-gates-conv "${lenet5[@]}" mrf.mode=graph \
         mrf.gate.prior=0.1,0.1,0.5,0.5 mrf.gate.leak=0.01,0.01,0.05,0.05
-      run trial-lenet300-7500-graph-grid-gates-first "${lenet300[@]}" mrf.mode=graph \
-        mrf.row.p01=0.2,0.25,0.25 mrf.row.p10=0.55,0.625,0.625 mrf.col.p01=0.2,0.25,0.25 mrf.col.p10=0.55,0.625,0.625 \
+      run trial-lenet300-7500-graph-grid-gates-first "${lenet300[@]}" "${layered[@]}" \
         mrf.gate.prior=0.1,0.5,0.5 mrf.gate.leak=0.01,0.05,0.05
       run trial-lenet300-7500-graph-grid-first-j369 "${lenet300[@]}" mrf.mode=graph \
         mrf.row.p01=0.2,0.25,0.25 mrf.row.p10=0.52,0.625,0.625 mrf.col.p01=0.2,0.25,0.25 mrf.col.p10=0.52,0.625,0.625
@@ -106,8 +107,6 @@ for group in "${groups[@]}"; do
       run trial-lenet5-7500-graph-bbar-conv1-1e-3 "${lenet5[@]}" mrf.mode=graph prior.bbar=1e-3,1e-4,1e-4,1e-4
       run trial-lenet5-7500-graph-bbar-conv1-1e-2 "${lenet5[@]}" mrf.mode=graph prior.bbar=1e-2,1e-4,1e-4,1e-4 ;;
     layered-lenet300)
-      layered=(mrf.mode=graph mrf.row.p01=0.2,0.25,0.25 mrf.row.p10=0.55,0.625,0.625 mrf.col.p01=0.2,0.25,0.25
-        mrf.col.p10=0.55,0.625,0.625)
       for seed in 1 2 3; do
         small=(--conf conf/lenet300-fashion.properties data.train.limit=7500 seed=$seed)
         run lenet300-7500-graph-layered-s$seed "${small[@]}" "${layered[@]}"
